@@ -1,0 +1,83 @@
+//! Validation and conversion of Python arguments, shared by every entry point.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyString};
+
+/// Extracts an integer count ≥ `min`.
+///
+/// `bool` and non-integers (`float`, `str`, …) → `TypeError`; an integer beyond 64 bits →
+/// `OverflowError`; below `min` → `ValueError`. Objects with `__index__` (NumPy integers) are
+/// accepted.
+pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: u64) -> PyResult<u64> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be an integer, not bool"
+        )));
+    }
+    let value: i64 = obj.extract().map_err(|e: PyErr| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            PyTypeError::new_err(format!(
+                "{name} must be an integer, not {}",
+                type_name(obj)
+            ))
+        } else {
+            e
+        }
+    })?;
+    match u64::try_from(value) {
+        Ok(v) if v >= min => Ok(v),
+        _ => Err(PyValueError::new_err(format!(
+            "{name} must be at least {min}, got {value}"
+        ))),
+    }
+}
+
+/// Extracts a real number (an `int`, a `float`, or anything with `__float__`), refusing
+/// `bool`, strings and other non-numbers with `TypeError`.
+pub fn real(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyString>() {
+        return Err(not_a_number(obj, name));
+    }
+    obj.extract::<f64>().map_err(|e: PyErr| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            not_a_number(obj, name)
+        } else {
+            e
+        }
+    })
+}
+
+/// Checks that `obj` is callable (`TypeError` otherwise).
+pub fn callable<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<()> {
+    if obj.is_callable() {
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "{name} must be callable, got {}",
+            type_name(obj)
+        )))
+    }
+}
+
+/// Whether `obj` is text or bytes, which iterate but are not sequences of numbers.
+pub fn is_text_or_bytes(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyByteArray>()
+}
+
+/// The Python type name of `obj`, for messages.
+pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".to_owned())
+}
+
+fn not_a_number(obj: &Bound<'_, PyAny>, name: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "{name} must be a real number, not {}",
+        type_name(obj)
+    ))
+}

@@ -1,0 +1,22 @@
+//! The one place where runtime errors become Python exceptions.
+
+use pyo3::PyErr;
+use pyo3::exceptions::{PyMemoryError, PyValueError};
+use timing_runtime::{BenchError, TimingError};
+
+/// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures → `MemoryError`.
+pub fn timing_error(e: TimingError) -> PyErr {
+    match e {
+        TimingError::InvalidArgument { .. } => PyValueError::new_err(e.to_string()),
+        TimingError::Allocation { .. } => PyMemoryError::new_err(e.to_string()),
+    }
+}
+
+/// Maps a benchmark failure: the Python exception raised by the user's function is returned
+/// unchanged (type, message and traceback).
+pub fn bench_error(e: BenchError<PyErr>) -> PyErr {
+    match e {
+        BenchError::Invalid(e) => timing_error(e),
+        BenchError::Aborted(err) => err,
+    }
+}

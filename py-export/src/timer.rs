@@ -1,0 +1,230 @@
+//! `Timer` and `TimerResult` for Python.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::args;
+use crate::errors::timing_error;
+
+/// The result of a timing: ``name``, ``duration_secs`` and ``iterations`` (at least 1).
+///
+/// ``TimerResult(name, duration_secs, iterations=1)`` builds one by hand, e.g. to compare with
+/// a figure measured elsewhere.
+#[pyclass(frozen, module = "performance_timing", name = "TimerResult")]
+#[derive(Clone)]
+pub struct PyTimerResult {
+    pub(crate) inner: timing_runtime::TimerResult,
+}
+
+impl PyTimerResult {
+    pub(crate) fn from_runtime(inner: timing_runtime::TimerResult) -> Self {
+        Self { inner }
+    }
+}
+
+#[pymethods]
+impl PyTimerResult {
+    #[new]
+    #[pyo3(signature = (name, duration_secs, iterations = None))]
+    fn new(
+        name: String,
+        duration_secs: &Bound<'_, PyAny>,
+        iterations: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let secs = args::real(duration_secs, "duration_secs")?;
+        let duration = Duration::try_from_secs_f64(secs).map_err(|_| {
+            PyValueError::new_err(format!(
+                "duration_secs must be a finite number of seconds >= 0, got {secs}"
+            ))
+        })?;
+        let iterations = match iterations {
+            Some(obj) => args::count(obj, "iterations", 1)?,
+            None => 1,
+        };
+        timing_runtime::TimerResult::new(name, duration, iterations)
+            .map(Self::from_runtime)
+            .map_err(timing_error)
+    }
+
+    /// The name of what was timed.
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    /// Total measured time in seconds.
+    #[getter]
+    fn duration_secs(&self) -> f64 {
+        self.inner.duration_secs()
+    }
+
+    /// How many iterations the duration covers (at least 1).
+    #[getter]
+    fn iterations(&self) -> u64 {
+        self.inner.iterations()
+    }
+
+    /// Seconds per iteration: ``duration_secs / iterations``.
+    fn per_iteration(&self) -> f64 {
+        self.inner.per_iteration()
+    }
+
+    /// Iterations per second: ``iterations / duration_secs`` (``inf`` for a zero duration).
+    fn ops_per_second(&self) -> f64 {
+        self.inner.ops_per_second()
+    }
+
+    /// The result as a plain dict (``name``, ``duration_secs``, ``iterations``,
+    /// ``per_iteration``, ``ops_per_second``), ready for ``json.dumps``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("name", self.inner.name())?;
+        d.set_item("duration_secs", self.inner.duration_secs())?;
+        d.set_item("iterations", self.inner.iterations())?;
+        d.set_item("per_iteration", self.inner.per_iteration())?;
+        d.set_item("ops_per_second", self.inner.ops_per_second())?;
+        Ok(d)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyTimerResult>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "TimerResult(name={}, duration_secs={}, iterations={})",
+            py_repr(py, self.inner.name())?,
+            self.inner.duration_secs(),
+            self.inner.iterations()
+        ))
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+}
+
+/// A named stopwatch that starts when it is created.
+///
+/// ``elapsed()`` is the time since the start in seconds; ``stop(iterations=1)`` freezes the
+/// timer and returns a ``TimerResult`` (later ``elapsed()`` calls return the frozen value).
+/// As a context manager, entering restarts the timer and leaving stops it and keeps the
+/// result on ``timer.result``; an exception in the block is never swallowed.
+#[pyclass(frozen, module = "performance_timing", name = "Timer")]
+pub struct PyTimer {
+    inner: Mutex<timing_runtime::Timer>,
+    result: Mutex<Option<Py<PyTimerResult>>>,
+}
+
+/// Python's `repr()` of a string (quotes and escapes as Python writes them).
+fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_string())
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing panics while holding these locks; recover the data if that ever changes.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl PyTimer {
+    fn stop_inner(&self, py: Python<'_>, iterations: u64) -> PyResult<Py<PyTimerResult>> {
+        let result = locked(&self.inner)
+            .stop(iterations)
+            .map_err(timing_error)?;
+        let result = Py::new(py, PyTimerResult::from_runtime(result))?;
+        *locked(&self.result) = Some(result.clone_ref(py));
+        Ok(result)
+    }
+}
+
+#[pymethods]
+impl PyTimer {
+    #[new]
+    fn new(name: String) -> Self {
+        Self {
+            inner: Mutex::new(timing_runtime::Timer::start(name)),
+            result: Mutex::new(None),
+        }
+    }
+
+    /// The timer's name.
+    #[getter]
+    fn name(&self) -> String {
+        locked(&self.inner).name().to_owned()
+    }
+
+    /// Seconds since the (re)start, or the frozen duration once stopped.
+    fn elapsed(&self) -> f64 {
+        locked(&self.inner).elapsed_secs()
+    }
+
+    /// Stops the timer and returns its ``TimerResult`` for ``iterations`` iterations (≥ 1).
+    /// Calling it again returns the same frozen duration.
+    #[pyo3(signature = (iterations = None))]
+    fn stop(
+        &self,
+        py: Python<'_>,
+        iterations: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyTimerResult>> {
+        let iterations = match iterations {
+            Some(obj) => args::count(obj, "iterations", 1)?,
+            None => 1,
+        };
+        self.stop_inner(py, iterations)
+    }
+
+    /// Starts the timer again from zero and forgets the last result.
+    fn restart(&self) {
+        locked(&self.inner).restart();
+        *locked(&self.result) = None;
+    }
+
+    /// Whether the timer is stopped (frozen).
+    #[getter]
+    fn stopped(&self) -> bool {
+        locked(&self.inner).is_stopped()
+    }
+
+    /// The result of the last ``stop()`` or ``with`` block, or ``None``.
+    #[getter]
+    fn result(&self, py: Python<'_>) -> Option<Py<PyTimerResult>> {
+        locked(&self.result).as_ref().map(|r| r.clone_ref(py))
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf.get().restart();
+        slf
+    }
+
+    #[pyo3(signature = (_exc_type = None, _exc_value = None, _traceback = None))]
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        // A `stop()` inside the block already chose the iteration count: keep its result.
+        let already_stopped = locked(&self.inner).is_stopped() && locked(&self.result).is_some();
+        if !already_stopped {
+            self.stop_inner(py, 1)?;
+        }
+        Ok(false)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let t = locked(&self.inner);
+        Ok(format!(
+            "Timer(name={}, elapsed={:.6}, stopped={})",
+            py_repr(py, t.name())?,
+            t.elapsed_secs(),
+            if t.is_stopped() { "True" } else { "False" }
+        ))
+    }
+}

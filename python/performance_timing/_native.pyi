@@ -1,0 +1,97 @@
+"""Type stubs of the native module ``performance_timing._native``."""
+
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any, SupportsFloat, SupportsIndex, final
+
+__version__: str
+
+@final
+class TimerResult:
+    """The result of a timing: ``name``, ``duration_secs`` and ``iterations`` (at least 1)."""
+
+    def __new__(
+        cls, name: str, duration_secs: SupportsFloat, iterations: SupportsIndex | None = None
+    ) -> TimerResult: ...
+    @property
+    def name(self) -> str:
+        """The name of what was timed."""
+    @property
+    def duration_secs(self) -> float:
+        """Total measured time in seconds."""
+    @property
+    def iterations(self) -> int:
+        """How many iterations the duration covers (at least 1)."""
+    def per_iteration(self) -> float:
+        """Seconds per iteration: ``duration_secs / iterations``."""
+    def ops_per_second(self) -> float:
+        """Iterations per second (``inf`` for a zero duration)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a plain dict, ready for ``json.dumps``."""
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class Timer:
+    """A named stopwatch that starts when it is created."""
+
+    def __new__(cls, name: str) -> Timer: ...
+    @property
+    def name(self) -> str:
+        """The timer's name."""
+    def elapsed(self) -> float:
+        """Seconds since the (re)start, or the frozen duration once stopped."""
+    def stop(self, iterations: SupportsIndex | None = None) -> TimerResult:
+        """Stops the timer and returns its result for ``iterations`` iterations (default 1)."""
+    def restart(self) -> None:
+        """Starts the timer again from zero and forgets the last result."""
+    @property
+    def stopped(self) -> bool:
+        """Whether the timer is stopped (frozen)."""
+    @property
+    def result(self) -> TimerResult | None:
+        """The result of the last ``stop()`` or ``with`` block, or ``None``."""
+    def __enter__(self) -> Timer: ...
+    def __exit__(
+        self,
+        _exc_type: type[BaseException] | None = None,
+        _exc_value: BaseException | None = None,
+        _traceback: TracebackType | None = None,
+    ) -> bool: ...
+
+@final
+class Profiler:
+    """A manual profiler of named durations."""
+
+    def __new__(cls) -> Profiler: ...
+    def measure(self, name: str, duration_secs: SupportsFloat) -> None:
+        """Records ``duration_secs`` (a finite number >= 0) under ``name``."""
+    def results(self) -> list[tuple[str, float]]:
+        """Every measurement as ``(name, seconds)``, in insertion order."""
+    def total(self) -> float:
+        """Sum of all measurements in seconds."""
+    def summary(self) -> str:
+        """The breakdown as text, one line per name with seconds and percentage."""
+    def clear(self) -> None:
+        """Forgets every measurement."""
+    def __len__(self) -> int: ...
+
+def benchmark(name: str, func: Callable[[], object], iterations: SupportsIndex) -> TimerResult:
+    """Calls ``func()`` exactly ``iterations`` times, timed as one block."""
+
+def benchmark_with_warmup(
+    name: str, func: Callable[[], object], warmup: SupportsIndex, iterations: SupportsIndex
+) -> TimerResult:
+    """Makes ``warmup`` untimed calls, then ``iterations`` timed calls."""
+
+def benchmark_statistical(
+    name: str, func: Callable[[], object], runs: SupportsIndex, iterations_per_run: SupportsIndex
+) -> tuple[float, float, float, float]:
+    """Returns ``(mean, median, min, max)`` of ``runs`` run durations in seconds."""
+
+def compare_seq_vs_parallel(
+    data: Iterable[SupportsFloat], iterations: SupportsIndex
+) -> tuple[TimerResult, TimerResult]:
+    """Times the sum of squares of ``data`` sequentially and in parallel."""
+
+def measure_memory_throughput(size: SupportsIndex, iterations: SupportsIndex) -> float:
+    """Best-pass memory read bandwidth of ``size`` float64 values, in decimal GB/s."""
