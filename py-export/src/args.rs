@@ -17,10 +17,7 @@ pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: u64) -> PyResult<u64> {
     }
     let value: i64 = obj.extract().map_err(|e: PyErr| {
         if e.is_instance_of::<PyTypeError>(obj.py()) {
-            PyTypeError::new_err(format!(
-                "{name} must be an integer, not {}",
-                type_name(obj)
-            ))
+            PyTypeError::new_err(format!("{name} must be an integer, not {}", type_name(obj)))
         } else {
             e
         }

@@ -134,9 +134,7 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl PyTimer {
     fn stop_inner(&self, py: Python<'_>, iterations: u64) -> PyResult<Py<PyTimerResult>> {
-        let result = locked(&self.inner)
-            .stop(iterations)
-            .map_err(timing_error)?;
+        let result = locked(&self.inner).stop(iterations).map_err(timing_error)?;
         let result = Py::new(py, PyTimerResult::from_runtime(result))?;
         *locked(&self.result) = Some(result.clone_ref(py));
         Ok(result)

@@ -5,6 +5,17 @@ from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, final
 
 __version__: str
+__all__ = [
+    "Profiler",
+    "Timer",
+    "TimerResult",
+    "__version__",
+    "benchmark",
+    "benchmark_statistical",
+    "benchmark_with_warmup",
+    "compare_seq_vs_parallel",
+    "measure_memory_throughput",
+]
 
 @final
 class TimerResult:
@@ -28,7 +39,7 @@ class TimerResult:
         """Iterations per second (``inf`` for a zero duration)."""
     def to_dict(self) -> dict[str, Any]:
         """The result as a plain dict, ready for ``json.dumps``."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class Timer:

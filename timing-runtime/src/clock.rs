@@ -35,4 +35,3 @@ pub fn duration_to_ticks(d: Duration) -> u64 {
 pub fn ticks_to_secs(ticks: u64) -> f64 {
     ticks as f64 / 1e9
 }
-

@@ -42,7 +42,11 @@ impl Profiler {
 
     /// Records `duration_secs` under `name`. A negative, NaN or infinite duration is refused
     /// and nothing is recorded.
-    pub fn measure(&mut self, name: impl Into<String>, duration_secs: f64) -> Result<(), TimingError> {
+    pub fn measure(
+        &mut self,
+        name: impl Into<String>,
+        duration_secs: f64,
+    ) -> Result<(), TimingError> {
         if !duration_secs.is_finite() || duration_secs < 0.0 {
             return Err(TimingError::invalid(
                 "duration_secs",

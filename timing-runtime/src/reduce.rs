@@ -57,7 +57,10 @@ mod tests {
         for n in [0usize, 1, 7, 8, 9, 100, 1001] {
             let data: Vec<f64> = (0..n).map(|i| (i % 13) as f64 - 6.0).collect();
             assert_eq!(sum(&data), data.iter().sum::<f64>());
-            assert_eq!(sum_of_squares(&data), data.iter().map(|x| x * x).sum::<f64>());
+            assert_eq!(
+                sum_of_squares(&data),
+                data.iter().map(|x| x * x).sum::<f64>()
+            );
         }
     }
 

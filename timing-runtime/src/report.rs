@@ -24,5 +24,9 @@ pub fn format_secs(secs: f64) -> String {
 /// assert_eq!(timing_runtime::report::percent(1.0, 0.0), 0.0);
 /// ```
 pub fn percent(part: f64, total: f64) -> f64 {
-    if total > 0.0 { part / total * 100.0 } else { 0.0 }
+    if total > 0.0 {
+        part / total * 100.0
+    } else {
+        0.0
+    }
 }
