@@ -29,6 +29,7 @@ pub mod error;
 pub mod host;
 pub mod memory;
 pub mod parallel;
+pub mod profile;
 pub mod profiler;
 pub mod reduce;
 pub mod report;
@@ -39,3 +40,10 @@ pub use bench::{BenchError, StatisticalResult};
 pub use error::TimingError;
 pub use profiler::Profiler;
 pub use timer::{Timer, TimerResult};
+
+/// Items used by the code `#[timed]` generates. Not a stable API: do not use directly.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::profile::callsite::CallSite;
+    pub use crate::profile::guard::{Guard, TimedFuture};
+}
