@@ -26,6 +26,7 @@
 pub mod bench;
 pub mod clock;
 pub mod error;
+pub mod fast_clock;
 pub mod host;
 pub mod memory;
 pub mod parallel;

@@ -30,3 +30,24 @@ pub fn percent(part: f64, total: f64) -> f64 {
         0.0
     }
 }
+
+/// Formats nanoseconds with a unit chosen for readability (`ns`, `µs`, `ms`, `s`).
+///
+/// ```
+/// use timing_runtime::report::format_nanos;
+/// assert_eq!(format_nanos(950), "950ns");
+/// assert_eq!(format_nanos(12_340), "12.34µs");
+/// assert_eq!(format_nanos(1_500_000_000), "1.500s");
+/// ```
+pub fn format_nanos(ns: u64) -> String {
+    let f = ns as f64;
+    if ns < 1_000 {
+        format!("{ns}ns")
+    } else if ns < 1_000_000 {
+        format!("{:.2}µs", f / 1e3)
+    } else if ns < 1_000_000_000 {
+        format!("{:.2}ms", f / 1e6)
+    } else {
+        format!("{:.3}s", f / 1e9)
+    }
+}

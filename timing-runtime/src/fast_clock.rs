@@ -1,0 +1,57 @@
+//! The profiler's clock: the CPU's time-stamp counter, calibrated, with a fallback.
+//!
+//! Uses [`quanta`]: on x86-64 with an invariant TSC, a read is one `rdtsc` (≈ 9 ns on this
+//! project's reference VM, against ≈ 22 ns for `std::time::Instant::now()`); elsewhere quanta
+//! falls back to the OS monotonic clock. Calibration against the monotonic clock (≈ 0.6 ms)
+//! happens lazily on first use — the first `#[timed]` call or snapshot — never at import.
+//! Raw readings are converted to nanoseconds only when a snapshot is read.
+
+use std::sync::LazyLock;
+
+static CLOCK: LazyLock<quanta::Clock> = LazyLock::new(quanta::Clock::new);
+
+/// Reads the clock in raw units (TSC ticks or nanoseconds, depending on the source).
+#[inline(always)]
+pub fn raw() -> u64 {
+    CLOCK.raw()
+}
+
+/// Converts a raw duration (a difference of two [`raw`] readings) to nanoseconds.
+///
+/// ```
+/// use timing_runtime::fast_clock;
+/// let start = fast_clock::raw();
+/// std::thread::sleep(std::time::Duration::from_millis(5));
+/// let ns = fast_clock::raw_to_nanos(fast_clock::raw() - start);
+/// assert!(ns >= 5_000_000);
+/// ```
+pub fn raw_to_nanos(raw_ticks: u64) -> u64 {
+    if raw_ticks == 0 {
+        0
+    } else {
+        CLOCK.delta_as_nanos(0, raw_ticks)
+    }
+}
+
+/// Forces calibration now (otherwise it happens on first use).
+pub fn calibrate() {
+    LazyLock::force(&CLOCK);
+}
+
+/// The clock source: `"tsc"` when the CPU advertises an invariant time-stamp counter (what
+/// quanta requires to use it), otherwise `"monotonic"`.
+pub fn source() -> &'static str {
+    if has_invariant_tsc() { "tsc" } else { "monotonic" }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_invariant_tsc() -> bool {
+    use std::arch::x86_64::__cpuid;
+    let max_extended = __cpuid(0x8000_0000).eax;
+    max_extended >= 0x8000_0007 && __cpuid(0x8000_0007).edx & (1 << 8) != 0
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn has_invariant_tsc() -> bool {
+    false
+}

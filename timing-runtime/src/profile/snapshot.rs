@@ -1,0 +1,382 @@
+//! Snapshots of the global profile: merged and per-thread records, a text table and JSON.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::callsite::CallSite;
+use super::histogram::Histogram;
+use super::registry::{self, current_epoch};
+use super::slot::SlotData;
+use crate::error::TimingError;
+use crate::fast_clock::{self, raw_to_nanos};
+use crate::report::format_nanos;
+
+/// The percentiles shown in tables and JSON.
+pub const STANDARD_PERCENTILES: [f64; 4] = [50.0, 90.0, 99.0, 99.9];
+
+/// What one call site recorded (in one thread, or merged over all threads).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    name: String,
+    module_path: &'static str,
+    file: &'static str,
+    line: u32,
+    calls: u64,
+    sum_ns: u64,
+    total_ns: u64,
+    self_ns: u64,
+    min_ns: u64,
+    max_ns: u64,
+    histogram: Histogram,
+}
+
+impl Record {
+    fn new(site: &CallSite, data: &SlotData) -> Self {
+        Self {
+            name: display_name(site),
+            module_path: site.module_path(),
+            file: site.file(),
+            line: site.line(),
+            calls: data.calls,
+            sum_ns: raw_to_nanos(data.sum),
+            total_ns: raw_to_nanos(data.total),
+            self_ns: raw_to_nanos(data.self_time),
+            min_ns: raw_to_nanos(data.min),
+            max_ns: raw_to_nanos(data.max),
+            histogram: data.histogram.clone(),
+        }
+    }
+
+    /// The recorded name: `#[timed(name = …)]`, or the function's path relative to its
+    /// module (`parse`, `Parser::new`, `<Lexer as Iterator>::next`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The module path of the instrumented function.
+    pub fn module_path(&self) -> &str {
+        self.module_path
+    }
+
+    /// Source file and line of the instrumented function (empty / 0 for dynamic sites).
+    pub fn location(&self) -> (&str, u32) {
+        (self.file, self.line)
+    }
+
+    /// Number of calls.
+    pub fn calls(&self) -> u64 {
+        self.calls
+    }
+
+    /// Inclusive time: wall time inside the function (outermost frames under recursion).
+    pub fn total(&self) -> Duration {
+        Duration::from_nanos(self.total_ns)
+    }
+
+    /// Exclusive time: total minus time in timed functions called from it.
+    pub fn self_time(&self) -> Duration {
+        Duration::from_nanos(self.self_ns)
+    }
+
+    /// Shortest call.
+    pub fn min(&self) -> Duration {
+        Duration::from_nanos(self.min_ns)
+    }
+
+    /// Longest call.
+    pub fn max(&self) -> Duration {
+        Duration::from_nanos(self.max_ns)
+    }
+
+    /// Mean call duration (every call's inclusive time, recursive ones included).
+    pub fn mean(&self) -> Duration {
+        Duration::from_nanos(self.sum_ns.checked_div(self.calls).unwrap_or(0))
+    }
+
+    /// The `q`-th percentile (0 ≤ q ≤ 100) of call durations, from the histogram: within
+    /// ±3.2 % of the exact value, clamped to `[min, max]`.
+    pub fn percentile(&self, q: f64) -> Result<Duration, TimingError> {
+        if !(0.0..=100.0).contains(&q) {
+            return Err(TimingError::invalid(
+                "q",
+                format!("must be between 0 and 100, got {q}"),
+            ));
+        }
+        let raw = self.histogram.quantile(q / 100.0).unwrap_or(0);
+        let ns = raw_to_nanos(raw).clamp(self.min_ns, self.max_ns.max(self.min_ns));
+        Ok(Duration::from_nanos(ns))
+    }
+
+    fn percentile_ns(&self, q: f64) -> u64 {
+        self.percentile(q).map_or(0, |d| d.as_nanos() as u64)
+    }
+}
+
+/// One thread's records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadProfile {
+    /// The thread's name (or `thread-N`), or `(exited threads)` for threads that have ended.
+    pub thread: String,
+    /// Its records, by self time, largest first.
+    pub records: Vec<Record>,
+}
+
+/// A copy of the global profile at one instant, merged over threads.
+///
+/// Taking it does not stop recording threads: each record's counters are read consistently
+/// (a per-slot sequence lock); the histograms may lag the counters by calls in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    records: Vec<Record>,
+    threads: Vec<ThreadProfile>,
+}
+
+/// Takes a snapshot of everything recorded since the start or the last
+/// [`reset`](super::reset).
+pub fn snapshot() -> Snapshot {
+    fast_clock::calibrate();
+    let sites = registry::sites();
+    let epoch = current_epoch();
+    let mut merged: Vec<SlotData> = Vec::new();
+    let mut threads = Vec::new();
+    let add = |merged: &mut Vec<SlotData>, id: usize, data: &SlotData| {
+        if merged.len() <= id {
+            merged.resize_with(id + 1, SlotData::default);
+        }
+        merged[id].merge(data);
+    };
+    {
+        let state = registry::threads();
+        for record in &state.live {
+            if record.epoch.load(Ordering::Relaxed) != epoch {
+                continue;
+            }
+            let mut records = Vec::new();
+            for slot in registry::lock(&record.slots).iter() {
+                let data = slot.read();
+                if data.calls == 0 {
+                    continue;
+                }
+                let id = slot.site_id as usize;
+                add(&mut merged, id, &data);
+                records.push(Record::new(sites[id], &data));
+            }
+            if !records.is_empty() {
+                threads.push(ThreadProfile {
+                    thread: record.name.clone(),
+                    records: sorted(records),
+                });
+            }
+        }
+        let mut exited = Vec::new();
+        for (id, data) in state.exited.iter().enumerate() {
+            if data.calls > 0 {
+                add(&mut merged, id, data);
+                exited.push(Record::new(sites[id], data));
+            }
+        }
+        if !exited.is_empty() {
+            threads.push(ThreadProfile {
+                thread: "(exited threads)".to_owned(),
+                records: sorted(exited),
+            });
+        }
+    }
+    let records = merged
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.calls > 0)
+        .map(|(id, d)| Record::new(sites[id], d))
+        .collect();
+    Snapshot {
+        records: sorted(records),
+        threads,
+    }
+}
+
+fn sorted(mut records: Vec<Record>) -> Vec<Record> {
+    records.sort_by(|a, b| b.self_ns.cmp(&a.self_ns).then_with(|| a.name.cmp(&b.name)));
+    records
+}
+
+/// The name shown for `site`: its explicit name, or its path relative to its module.
+fn display_name(site: &CallSite) -> String {
+    if let Some(name) = site.explicit_name() {
+        return name.to_owned();
+    }
+    let raw = site.raw_path();
+    // `type_name_of_val` of the marker fn nested in the instrumented one: drop the marker.
+    let path = raw.rsplit_once("::").map_or(raw, |(head, _)| head);
+    let path = path.replace("::{{closure}}", "");
+    let prefix = format!("{}::", site.module_path());
+    path.replace(&prefix, "")
+}
+
+impl Snapshot {
+    /// Records merged over all threads, by self time, largest first.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Per-thread records (live threads, then the merged exited threads).
+    pub fn threads(&self) -> &[ThreadProfile] {
+        &self.threads
+    }
+
+    /// The record called `name` (or `module::path::name`), if any.
+    pub fn get(&self, name: &str) -> Option<&Record> {
+        self.records.iter().find(|r| r.name == name).or_else(|| {
+            self.records.iter().find(|r| {
+                name.strip_prefix(r.module_path)
+                    .and_then(|rest| rest.strip_prefix("::"))
+                    .is_some_and(|rest| rest == r.name)
+            })
+        })
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Sum of self time over all records: the time spent in instrumented code.
+    pub fn total_self(&self) -> Duration {
+        Duration::from_nanos(self.records.iter().map(|r| r.self_ns).sum())
+    }
+
+    /// A text table sorted by self time: calls, total, self, mean, p50, p99 and the share of
+    /// all self time.
+    pub fn to_table(&self) -> String {
+        if self.is_empty() {
+            return "Profile: nothing recorded".to_owned();
+        }
+        let all_self = self.total_self().as_nanos() as f64;
+        let header = ["name", "calls", "total", "self", "mean", "p50", "p99", "% self"];
+        let mut rows: Vec<[String; 8]> = vec![header.map(str::to_owned)];
+        for r in &self.records {
+            rows.push([
+                r.name.clone(),
+                r.calls.to_string(),
+                format_nanos(r.total_ns),
+                format_nanos(r.self_ns),
+                format_nanos(r.mean().as_nanos() as u64),
+                format_nanos(r.percentile_ns(50.0)),
+                format_nanos(r.percentile_ns(99.0)),
+                format!("{:.1}%", crate::report::percent(r.self_ns as f64, all_self)),
+            ]);
+        }
+        let widths: Vec<usize> = (0..8)
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for (i, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let pad = widths[c] - cell.chars().count();
+                if c == 0 {
+                    out.push_str(cell);
+                    out.push_str(&" ".repeat(pad));
+                } else {
+                    out.push_str("  ");
+                    out.push_str(&" ".repeat(pad));
+                    out.push_str(cell);
+                }
+            }
+            out.push('\n');
+            if i == 0 {
+                out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * 7));
+                out.push('\n');
+            }
+        }
+        out.pop();
+        out
+    }
+
+    /// The snapshot as JSON (schema `performance_timing.profile/1`): clock source, merged
+    /// records and per-thread records, durations in seconds.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_document()).expect("plain data serialises")
+    }
+
+    /// The JSON document as a serialisable value.
+    pub fn to_document(&self) -> ProfileDocument {
+        ProfileDocument {
+            schema: "performance_timing.profile/1",
+            clock: fast_clock::source(),
+            records: self.records.iter().map(RecordDocument::from).collect(),
+            threads: self
+                .threads
+                .iter()
+                .map(|t| ThreadDocument {
+                    thread: t.thread.clone(),
+                    records: t.records.iter().map(RecordDocument::from).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The JSON form of a [`Snapshot`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileDocument {
+    /// Schema name and version.
+    pub schema: &'static str,
+    /// `"tsc"` or `"monotonic"`.
+    pub clock: &'static str,
+    /// Merged records.
+    pub records: Vec<RecordDocument>,
+    /// Per-thread records.
+    pub threads: Vec<ThreadDocument>,
+}
+
+/// The JSON form of a [`ThreadProfile`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadDocument {
+    /// Thread name.
+    pub thread: String,
+    /// Its records.
+    pub records: Vec<RecordDocument>,
+}
+
+/// The JSON form of a [`Record`] (durations in seconds).
+#[derive(Debug, Clone, Serialize)]
+#[allow(missing_docs)]
+pub struct RecordDocument {
+    pub name: String,
+    pub module_path: String,
+    pub file: String,
+    pub line: u32,
+    pub calls: u64,
+    pub total_secs: f64,
+    pub self_secs: f64,
+    pub mean_secs: f64,
+    pub min_secs: f64,
+    pub max_secs: f64,
+    pub p50_secs: f64,
+    pub p90_secs: f64,
+    pub p99_secs: f64,
+    pub p999_secs: f64,
+}
+
+impl From<&Record> for RecordDocument {
+    fn from(r: &Record) -> Self {
+        let secs = |ns: u64| ns as f64 / 1e9;
+        Self {
+            name: r.name.clone(),
+            module_path: r.module_path.to_owned(),
+            file: r.file.to_owned(),
+            line: r.line,
+            calls: r.calls,
+            total_secs: secs(r.total_ns),
+            self_secs: secs(r.self_ns),
+            mean_secs: r.mean().as_secs_f64(),
+            min_secs: secs(r.min_ns),
+            max_secs: secs(r.max_ns),
+            p50_secs: secs(r.percentile_ns(50.0)),
+            p90_secs: secs(r.percentile_ns(90.0)),
+            p99_secs: secs(r.percentile_ns(99.0)),
+            p999_secs: secs(r.percentile_ns(99.9)),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Reset and the on/off switch change global state: they live in their own test binary, and in
+//! one test, so nothing else races with them.
+
+use timing_runtime::profile::{self, CallSite, Guard};
+
+static SITE: CallSite = CallSite::new(Some("switched"), module_path!(), file!(), line!(), || "");
+
+fn call() {
+    let _g = Guard::enter(&SITE);
+}
+
+fn calls() -> u64 {
+    profile::snapshot().get("switched").map_or(0, |r| r.calls())
+}
+
+#[test]
+fn reset_and_enable_switch() {
+    assert!(profile::is_enabled());
+    call();
+    call();
+    assert_eq!(calls(), 2);
+
+    profile::reset();
+    assert_eq!(calls(), 0);
+    assert!(profile::snapshot().is_empty());
+    call();
+    assert_eq!(calls(), 1);
+
+    // A thread that recorded before a reset and exits after it adds nothing stale.
+    let t = std::thread::spawn(call);
+    t.join().unwrap();
+    assert_eq!(calls(), 2);
+    profile::reset();
+    assert_eq!(calls(), 0);
+
+    profile::set_enabled(false);
+    assert!(!profile::is_enabled());
+    call();
+    assert_eq!(calls(), 0);
+    profile::set_enabled(true);
+    call();
+    assert_eq!(calls(), 1);
+    assert!(profile::snapshot().to_table().contains("switched"));
+    profile::reset();
+    assert_eq!(profile::snapshot().to_table(), "Profile: nothing recorded");
+}
