@@ -9,6 +9,7 @@ mod bench;
 mod errors;
 mod memory;
 mod parallel;
+mod profile;
 mod profiler;
 mod timer;
 
@@ -23,6 +24,10 @@ mod native {
     use crate::memory::measure_memory_throughput;
     #[pymodule_export]
     use crate::parallel::compare_seq_vs_parallel;
+    #[pymodule_export]
+    use crate::profile::{
+        PyRecord, PySite, PySnapshot, PySpan, is_enabled, reset, set_enabled, snapshot,
+    };
     #[pymodule_export]
     use crate::profiler::PyProfiler;
     #[pymodule_export]

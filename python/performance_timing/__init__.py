@@ -6,11 +6,15 @@ The functions and classes are implemented in Rust (``performance_timing._native`
 * ``benchmark``, ``benchmark_with_warmup``, ``benchmark_statistical`` — time a callable;
 * ``compare_seq_vs_parallel`` — the same work on one thread and on all cores;
 * ``measure_memory_throughput`` — memory read bandwidth in decimal GB/s;
-* ``Profiler`` — a manual breakdown of named durations.
+* ``Profiler`` — a manual breakdown of named durations;
+* ``snapshot``, ``reset``, ``set_enabled``, ``is_enabled``, ``timed`` — the global profile
+  recorded by ``#[timed]`` Rust functions and by Python code marked with ``timed``.
 """
 
 from ._native import (
     Profiler,
+    Record,
+    Snapshot,
     Timer,
     TimerResult,
     __version__,
@@ -18,11 +22,18 @@ from ._native import (
     benchmark_statistical,
     benchmark_with_warmup,
     compare_seq_vs_parallel,
+    is_enabled,
     measure_memory_throughput,
+    reset,
+    set_enabled,
+    snapshot,
 )
+from ._timed import timed
 
 __all__ = [
     "Profiler",
+    "Record",
+    "Snapshot",
     "Timer",
     "TimerResult",
     "__version__",
@@ -30,5 +41,10 @@ __all__ = [
     "benchmark_statistical",
     "benchmark_with_warmup",
     "compare_seq_vs_parallel",
+    "is_enabled",
     "measure_memory_throughput",
+    "reset",
+    "set_enabled",
+    "snapshot",
+    "timed",
 ]

@@ -1,12 +1,14 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, final
 
 __version__: str
 __all__ = [
     "Profiler",
+    "Record",
+    "Snapshot",
     "Timer",
     "TimerResult",
     "__version__",
@@ -14,7 +16,13 @@ __all__ = [
     "benchmark_statistical",
     "benchmark_with_warmup",
     "compare_seq_vs_parallel",
+    "is_enabled",
     "measure_memory_throughput",
+    "reset",
+    "set_enabled",
+    "snapshot",
+    "_Site",
+    "_Span",
 ]
 
 @final
@@ -106,3 +114,81 @@ def compare_seq_vs_parallel(
 
 def measure_memory_throughput(size: SupportsIndex, iterations: SupportsIndex) -> float:
     """Best-pass memory read bandwidth of ``size`` float64 values, in decimal GB/s."""
+
+@final
+class Record:
+    """What one instrumented function recorded (seconds)."""
+
+    @property
+    def name(self) -> str:
+        """The recorded name."""
+    @property
+    def module_path(self) -> str:
+        """Module path of the function."""
+    @property
+    def calls(self) -> int:
+        """Number of calls."""
+    @property
+    def total_secs(self) -> float:
+        """Inclusive time in seconds."""
+    @property
+    def self_secs(self) -> float:
+        """Self (exclusive) time in seconds."""
+    @property
+    def mean_secs(self) -> float:
+        """Mean call duration in seconds."""
+    @property
+    def min_secs(self) -> float:
+        """Shortest call in seconds."""
+    @property
+    def max_secs(self) -> float:
+        """Longest call in seconds."""
+    def percentile(self, q: SupportsFloat) -> float:
+        """The q-th percentile (0 <= q <= 100) of call durations in seconds."""
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a dict."""
+
+@final
+class Snapshot:
+    """An immutable copy of the global profile."""
+
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Record]: ...
+    def __getitem__(self, name: str, /) -> Record: ...
+    def __contains__(self, name: object, /) -> bool: ...
+    def get(self, name: str, default: Any | None = None) -> Record | Any | None:
+        """The record called name, or default."""
+    def names(self) -> list[str]:
+        """Names of the records, largest self time first."""
+    def threads(self) -> dict[str, list[Record]]:
+        """Per-thread records."""
+    @property
+    def total_self_secs(self) -> float:
+        """Total self time over all records in seconds."""
+    def summary(self) -> str:
+        """A text table sorted by self time."""
+    def to_dict(self) -> dict[str, Any]:
+        """The snapshot as plain dicts and lists."""
+    def to_json(self) -> str:
+        """The snapshot as JSON."""
+
+@final
+class _Site:
+    def __new__(cls, module: str, name: str) -> _Site: ...
+    def open(self) -> _Span: ...
+
+@final
+class _Span:
+    def close(self) -> None: ...
+
+def snapshot() -> Snapshot:
+    """Takes an immutable snapshot of the global profile."""
+
+def reset() -> None:
+    """Clears the global profile in every thread."""
+
+def set_enabled(enabled: bool) -> None:
+    """Turns recording on or off."""
+
+def is_enabled() -> bool:
+    """Whether recording is on."""

@@ -41,7 +41,11 @@ pub fn calibrate() {
 /// The clock source: `"tsc"` when the CPU advertises an invariant time-stamp counter (what
 /// quanta requires to use it), otherwise `"monotonic"`.
 pub fn source() -> &'static str {
-    if has_invariant_tsc() { "tsc" } else { "monotonic" }
+    if has_invariant_tsc() {
+        "tsc"
+    } else {
+        "monotonic"
+    }
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -82,7 +82,11 @@ fn self_time_excludes_timed_children() {
     assert_eq!((o.calls(), i.calls()), (1, 2));
     assert!(o.total() >= Duration::from_millis(50));
     assert!(o.self_time() >= Duration::from_millis(10));
-    assert!(o.self_time() < Duration::from_millis(35), "{:?}", o.self_time());
+    assert!(
+        o.self_time() < Duration::from_millis(35),
+        "{:?}",
+        o.self_time()
+    );
     // Exact in raw clock ticks; each figure is rounded to whole nanoseconds separately.
     let children = o.total() - o.self_time();
     assert!(children.abs_diff(i.total()) <= Duration::from_nanos(2));
@@ -169,7 +173,10 @@ fn async_future_moved_across_threads() {
     let snap = profile::snapshot();
     let r = snap.get("async_moved").unwrap();
     assert_eq!(r.calls(), 1);
-    assert!(r.total() >= Duration::from_millis(15), "wall time across the await");
+    assert!(
+        r.total() >= Duration::from_millis(15),
+        "wall time across the await"
+    );
     assert!(r.self_time() < Duration::from_millis(5), "polls are short");
 }
 

@@ -170,7 +170,10 @@ mod tests {
             let mut h = Histogram::default();
             h.record(v);
             let got = h.quantile(0.5).unwrap() as f64;
-            assert!((got - v as f64).abs() / v as f64 <= 1.0 / 32.0, "{v} -> {got}");
+            assert!(
+                (got - v as f64).abs() / v as f64 <= 1.0 / 32.0,
+                "{v} -> {got}"
+            );
         }
         assert_eq!(Histogram::default().quantile(0.5), None);
     }

@@ -253,7 +253,9 @@ impl Snapshot {
             return "Profile: nothing recorded".to_owned();
         }
         let all_self = self.total_self().as_nanos() as f64;
-        let header = ["name", "calls", "total", "self", "mean", "p50", "p99", "% self"];
+        let header = [
+            "name", "calls", "total", "self", "mean", "p50", "p99", "% self",
+        ];
         let mut rows: Vec<[String; 8]> = vec![header.map(str::to_owned)];
         for r in &self.records {
             rows.push([

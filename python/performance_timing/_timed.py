@@ -1,0 +1,107 @@
+"""``timed``: record Python code into the global profile shared with ``#[timed]`` Rust code."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import threading
+from typing import Any, Callable, TypeVar
+
+from ._native import _Site
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    if not name:
+        raise ValueError("name must not be empty")
+    return name
+
+
+def _decorate(func: F, name: str | None) -> F:
+    if isinstance(func, (classmethod, staticmethod)):
+        # Time the underlying function and keep the descriptor kind.
+        return type(func)(_decorate(func.__func__, name))  # type: ignore[return-value]
+    if not callable(func):
+        raise TypeError(f"timed can only decorate a callable, not {type(func).__name__}")
+    label = name or getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+    module = getattr(func, "__module__", None) or "python"
+    site = _Site(module, label or repr(func))
+
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            span = site.open()
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                span.close()
+
+        return async_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        span = site.open()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            span.close()
+
+    return wrapper  # type: ignore[return-value]
+
+
+class timed:
+    """Records Python code into the global profile, next to ``#[timed]`` Rust functions.
+
+    As a decorator — ``@timed``, ``@timed("name")`` or ``@timed(name="name")`` — every call
+    of the function is recorded (under its ``__qualname__`` by default); the wrapper keeps the
+    function's ``__name__``, ``__doc__`` and signature (``functools.wraps``) and works on
+    methods. As a context manager — ``with timed("stage"):`` — the block is recorded.
+
+    Self time is exclusive across the language boundary: Rust ``#[timed]`` functions called
+    inside count as children. A coroutine function is timed from start to finish (wall
+    time, including time suspended at ``await``); a generator function only for creating
+    the generator. Spans must end on the thread that started them.
+    """
+
+    __slots__ = ("_local", "_name", "_site")
+
+    def __new__(cls, name: Any = None, /, **kwargs: Any) -> Any:
+        unknown = set(kwargs) - {"name"}
+        if unknown:
+            raise TypeError(f"timed() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+        keyword = kwargs.get("name")
+        if callable(name) and not isinstance(name, str):
+            # Bare @timed on a function.
+            return _decorate(name, None if keyword is None else _check_name(keyword))
+        if name is not None and keyword is not None:
+            raise TypeError("timed() takes the name once: positionally or as name=")
+        chosen = name if name is not None else keyword
+        self = super().__new__(cls)
+        self._name = None if chosen is None else _check_name(chosen)
+        caller = sys._getframe(1).f_globals.get("__name__", "python")
+        self._site = None if self._name is None else _Site(caller, self._name)
+        self._local = threading.local()
+        return self
+
+    def __call__(self, func: F) -> F:
+        """Decorates ``func`` (``@timed("name")`` / ``@timed()``)."""
+        return _decorate(func, self._name)
+
+    def __enter__(self) -> timed:
+        if self._site is None:
+            raise TypeError("timed() needs a name when used as a context manager")
+        stack = self._local.__dict__.setdefault("spans", [])
+        stack.append(self._site.open())
+        return self
+
+    def __exit__(self, *exc_info: object) -> bool:
+        self._local.spans.pop().close()
+        return False
+
+    def __repr__(self) -> str:
+        return f"timed({self._name!r})"
