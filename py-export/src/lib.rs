@@ -15,6 +15,32 @@ mod timer;
 
 use pyo3::prelude::*;
 
+/// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled` and
+/// `is_enabled` and the classes `Snapshot` and `Record`.
+///
+/// For authors of other PyO3 extensions: `#[timed]` records into statics of the shared
+/// library the code is linked into, so a separate extension has its own profile, and only
+/// functions compiled into that extension can read it. One call in the extension's
+/// `#[pymodule]` gives its Python users the same API as `performance_timing`:
+///
+/// ```no_run
+/// use pyo3::prelude::*;
+///
+/// #[pymodule]
+/// fn my_extension(m: &Bound<'_, PyModule>) -> PyResult<()> {
+///     py_export::add_profile_api(m)
+/// }
+/// ```
+pub fn add_profile_api(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<profile::PySnapshot>()?;
+    module.add_class::<profile::PyRecord>()?;
+    module.add_function(wrap_pyfunction!(profile::snapshot, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::reset, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::set_enabled, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::is_enabled, module)?)?;
+    Ok(())
+}
+
 /// The native module `performance_timing._native`; import `performance_timing` instead.
 #[pymodule(name = "_native", module = "performance_timing")]
 mod native {

@@ -23,6 +23,9 @@
 //! assert_eq!(result.iterations(), 10);
 //! ```
 
+// Lets `#[timed]` (which names `::timing_runtime`) instrument this crate's own kernels.
+extern crate self as timing_runtime;
+
 pub mod bench;
 pub mod clock;
 pub mod error;
