@@ -1,0 +1,161 @@
+//! Code generation: checks the item and inserts the call-site static and the timing guard.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{Item, ItemFn};
+
+use crate::args::TimedArgs;
+
+/// Expands `#[timed(args)] item`.
+///
+/// On error the original item is emitted unchanged beside the `compile_error!`, so the rest of
+/// the crate (and the IDE) still sees the function.
+pub(crate) fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
+    match try_timed(args, item.clone()) {
+        Ok(tokens) => tokens,
+        Err(error) => {
+            let error = error.to_compile_error();
+            quote!(#item #error)
+        }
+    }
+}
+
+fn try_timed(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let args = TimedArgs::parse(args);
+    let func = function(item);
+    // Report both kinds of mistakes at once when there are two.
+    let (args, func) = match (args, func) {
+        (Ok(args), Ok(func)) => (args, func),
+        (Err(mut a), Err(f)) => {
+            a.combine(f);
+            return Err(a);
+        }
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
+    };
+    if cfg!(feature = "disabled") {
+        // Instrumentation compiled out: the function is emitted exactly as written.
+        return Ok(func.into_token_stream());
+    }
+    Ok(instrument(&args, func).into_token_stream())
+}
+
+/// Parses the item and checks it is a function `#[timed]` can instrument.
+fn function(item: TokenStream) -> syn::Result<ItemFn> {
+    let item: Item = syn::parse2(item)?;
+    let func = match item {
+        Item::Fn(func) => func,
+        other => return Err(not_a_function(&other)),
+    };
+    if let Some(constness) = &func.sig.constness {
+        return Err(syn::Error::new_spanned(
+            constness,
+            "#[timed] cannot instrument a `const fn`: timing reads a clock at run time; \
+             remove `const` or `#[timed]`",
+        ));
+    }
+    Ok(func)
+}
+
+/// The error for a non-function item, spanned at its keyword and name.
+fn not_a_function(item: &Item) -> syn::Error {
+    let (what, head) = match item {
+        Item::Struct(s) => ("a struct", pair(&s.struct_token, &s.ident)),
+        Item::Enum(e) => ("an enum", pair(&e.enum_token, &e.ident)),
+        Item::Union(u) => ("a union", pair(&u.union_token, &u.ident)),
+        Item::Trait(t) => ("a trait", pair(&t.trait_token, &t.ident)),
+        Item::Impl(i) => ("an impl block", impl_head(i)),
+        Item::Mod(m) => ("a module", pair(&m.mod_token, &m.ident)),
+        Item::Const(c) => ("a const item", pair(&c.const_token, &c.ident)),
+        Item::Static(s) => ("a static item", pair(&s.static_token, &s.ident)),
+        Item::Type(t) => ("a type alias", pair(&t.type_token, &t.ident)),
+        Item::Use(u) => ("a use declaration", u.use_token.to_token_stream()),
+        Item::ForeignMod(f) => ("an extern block", f.abi.to_token_stream()),
+        Item::Macro(m) => ("a macro item", m.mac.path.to_token_stream()),
+        Item::Verbatim(tokens) if is_bodiless_fn(tokens) => {
+            return syn::Error::new_spanned(
+                tokens,
+                "#[timed] needs a function body: put it on the implementation, \
+                 not on a declaration",
+            );
+        }
+        other => ("this item", other.to_token_stream()),
+    };
+    syn::Error::new_spanned(
+        head,
+        format!("#[timed] can only be applied to functions, not to {what}"),
+    )
+}
+
+/// Two tokens to span an error over (an item's keyword and name).
+fn pair(first: &impl ToTokens, second: &impl ToTokens) -> TokenStream {
+    quote!(#first #second)
+}
+
+/// Span of `impl … Type` for an impl block, without its (possibly long) body.
+fn impl_head(item: &syn::ItemImpl) -> TokenStream {
+    pair(&item.impl_token, &item.self_ty)
+}
+
+/// Whether verbatim item tokens look like `fn f(...);` (a declaration without a body).
+fn is_bodiless_fn(tokens: &TokenStream) -> bool {
+    tokens
+        .clone()
+        .into_iter()
+        .any(|tt| matches!(&tt, proc_macro2::TokenTree::Ident(i) if i == "fn"))
+}
+
+/// Rewrites the body of `func` to time every call.
+fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
+    // Generated code carries the span of the function's name: `line!()` then reports the line
+    // of the name, and type errors in the generated code point there too.
+    let span = func.sig.ident.span();
+    let name = match &args.name {
+        Some(name) => quote_spanned!(span=> ::core::option::Option::Some(#name)),
+        None => quote_spanned!(span=> ::core::option::Option::None),
+    };
+    // `__timed_path` is a function item nested in the instrumented function, so its
+    // `type_name` is the instrumented function's path plus `::__timed_path`; the static is
+    // one per call site (generic functions share it across instantiations).
+    let site = quote_spanned! {span=>
+        #[allow(non_snake_case, clippy::missing_docs_in_private_items)]
+        fn __timed_path() -> &'static str {
+            ::core::any::type_name_of_val(&__timed_path)
+        }
+        #[allow(non_upper_case_globals, clippy::missing_docs_in_private_items)]
+        static __TIMED_SITE: ::timing_runtime::__private::CallSite =
+            ::timing_runtime::__private::CallSite::new(
+                #name,
+                ::core::module_path!(),
+                ::core::file!(),
+                ::core::line!(),
+                __timed_path,
+            );
+    };
+    let stmts = std::mem::take(&mut func.block.stmts);
+    let body = if func.sig.asyncness.is_some() {
+        // Time from the first poll to completion, across `.await`s. `return` and `?` in the
+        // original body now leave the `async move` block, whose output is the function's.
+        quote_spanned! {span=>
+            {
+                #site
+                ::timing_runtime::__private::TimedFuture::new(
+                    &__TIMED_SITE,
+                    async move { #(#stmts)* },
+                )
+                .await
+            }
+        }
+    } else {
+        // Hygienic local: the user's code can neither see nor shadow the guard.
+        let guard = syn::Ident::new("__timed_guard", Span::mixed_site().located_at(span));
+        quote_spanned! {span=>
+            {
+                #site
+                let #guard = ::timing_runtime::__private::Guard::enter(&__TIMED_SITE);
+                #(#stmts)*
+            }
+        }
+    };
+    func.block = Box::new(syn::parse2(body).expect("generated block parses"));
+    func
+}
