@@ -106,17 +106,20 @@ fn is_bodiless_fn(tokens: &TokenStream) -> bool {
 
 /// Rewrites the body of `func` to time every call.
 fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
-    // Generated code carries the span of the function's name: `line!()` then reports the line
-    // of the name, and type errors in the generated code point there too.
+    // `line!()` and `file!()` carry the span of the function's name, so the call site reports
+    // the line of the name (not of the attribute). Everything else keeps the macro's call-site
+    // span: lints see it as macro output and errors point at `#[timed]`.
     let span = func.sig.ident.span();
+    let line = quote_spanned!(span=> ::core::line!());
+    let file = quote_spanned!(span=> ::core::file!());
     let name = match &args.name {
-        Some(name) => quote_spanned!(span=> ::core::option::Option::Some(#name)),
-        None => quote_spanned!(span=> ::core::option::Option::None),
+        Some(name) => quote!(::core::option::Option::Some(#name)),
+        None => quote!(::core::option::Option::None),
     };
     // `__timed_path` is a function item nested in the instrumented function, so its
     // `type_name` is the instrumented function's path plus `::__timed_path`; the static is
     // one per call site (generic functions share it across instantiations).
-    let site = quote_spanned! {span=>
+    let site = quote! {
         #[allow(non_snake_case, clippy::missing_docs_in_private_items)]
         fn __timed_path() -> &'static str {
             ::core::any::type_name_of_val(&__timed_path)
@@ -126,8 +129,8 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
             ::timing_runtime::__private::CallSite::new(
                 #name,
                 ::core::module_path!(),
-                ::core::file!(),
-                ::core::line!(),
+                #file,
+                #line,
                 __timed_path,
             );
     };
@@ -135,7 +138,7 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
     let body = if func.sig.asyncness.is_some() {
         // Time from the first poll to completion, across `.await`s. `return` and `?` in the
         // original body now leave the `async move` block, whose output is the function's.
-        quote_spanned! {span=>
+        quote! {
             {
                 #site
                 ::timing_runtime::__private::TimedFuture::new(
@@ -147,8 +150,8 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
         }
     } else {
         // Hygienic local: the user's code can neither see nor shadow the guard.
-        let guard = syn::Ident::new("__timed_guard", Span::mixed_site().located_at(span));
-        quote_spanned! {span=>
+        let guard = syn::Ident::new("__timed_guard", Span::mixed_site());
+        quote! {
             {
                 #site
                 let #guard = ::timing_runtime::__private::Guard::enter(&__TIMED_SITE);

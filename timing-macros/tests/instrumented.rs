@@ -31,7 +31,8 @@ impl Parser {
 
     #[timed]
     fn parse(&self, text: &str) -> Result<u32, std::num::ParseIntError> {
-        Ok(u32::from_str_radix(text, self.base)?)
+        let n = u32::from_str_radix(text, self.base)?;
+        Ok(n)
     }
 
     #[timed]
