@@ -290,3 +290,28 @@ fn async_futures_stay_send_and_move_across_threads() {
     assert_send(&fut);
     assert_eq!(block_on(fut), Ok(15));
 }
+
+#[timed]
+async fn timed_body(x: u32) -> u32 {
+    ready().await;
+    x
+}
+
+async fn plain_body(x: u32) -> u32 {
+    ready().await;
+    x
+}
+
+#[test]
+fn disabled_feature_compiles_instrumentation_out() {
+    // The instrumented future also holds the timing wrapper, unless the feature removed it.
+    let timed = size_of_val(&timed_body(1));
+    let plain = size_of_val(&plain_body(1));
+    if cfg!(feature = "disabled") {
+        assert_eq!(timed, plain);
+    } else {
+        assert!(timed > plain, "timed {timed} B vs plain {plain} B");
+    }
+    assert_eq!(block_on(timed_body(3)), 3);
+    assert_eq!(block_on(plain_body(3)), 3);
+}

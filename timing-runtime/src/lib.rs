@@ -8,6 +8,13 @@
 //! * [`parallel`]: sequential vs parallel (rayon) sum of squares.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
 //! * [`Profiler`]: a manual breakdown of named durations.
+//! * [`timed`]: the `#[timed]` attribute, recording every call of a function in the global
+//!   profile ([`profile`]).
+//!
+//! # Cargo features
+//!
+//! * `off`: compile `#[timed]` instrumentation out completely; instrumented functions are
+//!   emitted exactly as written (forwards `timing-macros/disabled`).
 //!
 //! ```
 //! use std::convert::Infallible;
