@@ -34,6 +34,24 @@ async fn generic<T: Send + Clone>(value: &T) -> T {
     value.clone()
 }
 
+#[timed]
+async fn pattern((a, b): (u32, u32), _unused: String) -> u32 {
+    a + b
+}
+
+#[timed]
+async fn opaque(flag: bool) -> impl std::fmt::Display {
+    if flag {
+        return 1;
+    }
+    2
+}
+
+#[timed]
+fn evens(limit: u32) -> impl Iterator<Item = u32> {
+    (0..limit).filter(|n| n % 2 == 0)
+}
+
 fn assert_send<T: Send>(_: &T) {}
 
 fn block_on<F: Future>(fut: F) -> F::Output {
@@ -55,4 +73,7 @@ fn main() {
     let fut = generic(&s);
     assert_send(&fut);
     assert_eq!(block_on(fut), "x");
+    assert_eq!(block_on(pattern((1, 2), String::new())), 3);
+    assert_eq!(block_on(opaque(true)).to_string(), "1");
+    assert_eq!(evens(5).count(), 3);
 }

@@ -34,7 +34,15 @@ fn caller_line() -> u32 {
     std::panic::Location::caller().line()
 }
 
+#[timed]
+fn inner_attribute() -> u32 {
+    #![allow(unused_variables)]
+    let unused = 1;
+    2
+}
+
 fn main() {
+    assert_eq!(inner_attribute(), 2);
     assert_eq!(sum(1, 2), 3);
     assert_eq!(outer(), 2);
     let line = line!() + 1;
