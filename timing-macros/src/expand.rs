@@ -1,6 +1,6 @@
 //! Code generation: checks the item and inserts the call-site static and the timing guard.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Item, ItemFn};
 
@@ -22,7 +22,7 @@ pub(crate) fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
 
 fn try_timed(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let args = TimedArgs::parse(args);
-    let func = function(item);
+    let func = function(item.clone());
     // Report both kinds of mistakes at once when there are two.
     let (args, func) = match (args, func) {
         (Ok(args), Ok(func)) => (args, func),
@@ -34,9 +34,9 @@ fn try_timed(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     };
     if cfg!(feature = "disabled") {
         // Instrumentation compiled out: the function is emitted exactly as written.
-        return Ok(func.into_token_stream());
+        return Ok(item);
     }
-    Ok(instrument(&args, func).into_token_stream())
+    Ok(instrument(&args, func)?.into_token_stream())
 }
 
 /// Parses the item and checks it is a function `#[timed]` can instrument.
@@ -98,14 +98,16 @@ fn impl_head(item: &syn::ItemImpl) -> TokenStream {
 
 /// Whether verbatim item tokens look like `fn f(...);` (a declaration without a body).
 fn is_bodiless_fn(tokens: &TokenStream) -> bool {
-    tokens
-        .clone()
-        .into_iter()
-        .any(|tt| matches!(&tt, proc_macro2::TokenTree::Ident(i) if i == "fn"))
+    let tokens: Vec<_> = tokens.clone().into_iter().collect();
+    let has_fn = tokens
+        .iter()
+        .any(|tt| matches!(tt, TokenTree::Ident(i) if i == "fn"));
+    let ends_with_semi = matches!(tokens.last(), Some(TokenTree::Punct(p)) if p.as_char() == ';');
+    has_fn && ends_with_semi
 }
 
 /// Rewrites the body of `func` to time every call.
-fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
+fn instrument(args: &TimedArgs, mut func: ItemFn) -> syn::Result<ItemFn> {
     // `line!()` and `file!()` carry the span of the function's name, so the call site reports
     // the line of the name (not of the attribute). Everything else keeps the macro's call-site
     // span: lints see it as macro output and errors point at `#[timed]`.
@@ -120,7 +122,7 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
     // `type_name` is the instrumented function's path plus `::__timed_path`; the static is
     // one per call site (generic functions share it across instantiations).
     let site = quote! {
-        #[allow(non_snake_case, clippy::missing_docs_in_private_items)]
+        #[allow(clippy::missing_docs_in_private_items)]
         fn __timed_path() -> &'static str {
             ::core::any::type_name_of_val(&__timed_path)
         }
@@ -134,11 +136,11 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
                 __timed_path,
             );
     };
-    let stmts = std::mem::take(&mut func.block.stmts);
-    let body = if func.sig.asyncness.is_some() {
+    if func.sig.asyncness.is_some() {
         // Time from the first poll to completion, across `.await`s. `return` and `?` in the
         // original body now leave the `async move` block, whose output is the function's.
-        quote! {
+        let stmts = &func.block.stmts;
+        let body = quote! {
             {
                 #site
                 ::timing_runtime::__private::TimedFuture::new(
@@ -147,18 +149,19 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> ItemFn {
                 )
                 .await
             }
-        }
+        };
+        *func.block = syn::parse2(body)?;
     } else {
-        // Hygienic local: the user's code can neither see nor shadow the guard.
+        // Hygienic local: the user's code can neither see nor shadow the guard. It is the
+        // first local, so it is dropped last, after the body's own locals.
         let guard = syn::Ident::new("__timed_guard", Span::mixed_site());
-        quote! {
+        let prefix: syn::Block = syn::parse2(quote! {
             {
                 #site
                 let #guard = ::timing_runtime::__private::Guard::enter(&__TIMED_SITE);
-                #(#stmts)*
             }
-        }
-    };
-    func.block = Box::new(syn::parse2(body).expect("generated block parses"));
-    func
+        })?;
+        func.block.stmts.splice(0..0, prefix.stmts);
+    }
+    Ok(func)
 }
