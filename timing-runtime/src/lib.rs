@@ -8,6 +8,13 @@
 //! * [`parallel`]: sequential vs parallel (rayon) sum of squares.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
 //! * [`Profiler`]: a manual breakdown of named durations.
+//! * [`timed`]: the `#[timed]` attribute, recording every call of a function in the global
+//!   profile ([`profile`]).
+//!
+//! # Cargo features
+//!
+//! * `off`: compile `#[timed]` instrumentation out completely; instrumented functions are
+//!   emitted exactly as written (forwards `timing-macros/disabled`).
 //!
 //! ```
 //! use std::convert::Infallible;
@@ -44,6 +51,40 @@ pub use bench::{BenchError, StatisticalResult};
 pub use error::TimingError;
 pub use profiler::Profiler;
 pub use timer::{Timer, TimerResult};
+
+/// Records every call of a function in the global profile.
+///
+/// `#[timed]` names the entry after the function's path (methods keep their type:
+/// `Parser::new`); `#[timed(name = "…")]` overrides it. Works on free functions, methods,
+/// generic and `unsafe` functions and `async fn`; early returns, `?` and panics are recorded
+/// too. A `const fn`, a non-function item or a bad argument is a compile error.
+///
+/// With the crate feature `off`, instrumentation is compiled out: functions are emitted
+/// exactly as written.
+///
+/// ```
+/// use timing_runtime::timed;
+///
+/// struct Parser;
+///
+/// impl Parser {
+///     #[timed]
+///     fn words(&self, text: &str) -> usize {
+///         text.split_whitespace().count()
+///     }
+/// }
+///
+/// #[timed(name = "load")]
+/// fn load(path: &str) -> Result<usize, std::num::ParseIntError> {
+///     let n: usize = path.parse()?;
+///     Ok(n * 2)
+/// }
+///
+/// assert_eq!(Parser.words("one two three"), 3);
+/// assert_eq!(load("21"), Ok(42));
+/// assert!(load("x").is_err());
+/// ```
+pub use timing_macros::timed;
 
 /// Items used by the code `#[timed]` generates. Not a stable API: do not use directly.
 #[doc(hidden)]

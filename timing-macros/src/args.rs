@@ -1,0 +1,80 @@
+//! Parsing and validation of the `#[timed(...)]` arguments.
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt as _;
+use syn::parse::{ParseStream, Parser as _};
+use syn::{Ident, Lit, LitStr, Token};
+
+/// What the user wrote inside `#[timed(...)]`.
+#[derive(Default)]
+pub(crate) struct TimedArgs {
+    /// `name = "…"`: the recorded name, overriding the default derived from the function path.
+    pub(crate) name: Option<LitStr>,
+}
+
+/// The one form every argument error message suggests.
+const EXPECTED: &str = "expected `#[timed]` or `#[timed(name = \"...\")]`";
+
+impl TimedArgs {
+    /// Parses the attribute arguments; every error is spanned at the offending token.
+    pub(crate) fn parse(args: TokenStream) -> syn::Result<Self> {
+        (|input: ParseStream| Self::parse_stream(input)).parse2(args)
+    }
+
+    fn parse_stream(input: ParseStream) -> syn::Result<Self> {
+        let mut parsed = Self::default();
+        while !input.is_empty() {
+            if input.peek(Lit) {
+                let lit: Lit = input.parse()?;
+                return Err(syn::Error::new_spanned(
+                    lit,
+                    format!("unexpected literal; {EXPECTED}"),
+                ));
+            }
+            if !input.peek(Ident::peek_any) {
+                return Err(input.error(format!("unexpected token; {EXPECTED}")));
+            }
+            let key = Ident::parse_any(input)?;
+            if key != "name" {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown argument `{key}`; {EXPECTED}"),
+                ));
+            }
+            if !input.peek(Token![=]) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "`name` needs a value: `name = \"...\"`",
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            if input.is_empty() || input.peek(Token![,]) {
+                return Err(input.error("expected a string literal after `name =`"));
+            }
+            let value: syn::Expr = input.parse()?;
+            let name = match value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => s,
+                other => {
+                    return Err(syn::Error::new_spanned(
+                        other,
+                        "`name` must be a string literal, e.g. `name = \"parse\"`",
+                    ));
+                }
+            };
+            if name.value().trim().is_empty() {
+                return Err(syn::Error::new(name.span(), "`name` must not be empty"));
+            }
+            if parsed.name.is_some() {
+                return Err(syn::Error::new(key.span(), "duplicate argument `name`"));
+            }
+            parsed.name = Some(name);
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(parsed)
+    }
+}

@@ -1,0 +1,11 @@
+//! Compile-time behaviour of `#[timed]`: every supported shape compiles (and runs), and every
+//! misuse is an error pointing at the offending token (see the committed `.stderr` files).
+//! Regenerate the expected output with `TRYBUILD=overwrite cargo test -p timing-macros --test ui`
+//! and review the diff.
+
+#[test]
+fn ui() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/ui/pass/*.rs");
+    cases.compile_fail("tests/ui/fail/*.rs");
+}

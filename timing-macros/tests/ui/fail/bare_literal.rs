@@ -1,0 +1,8 @@
+use timing_runtime::timed;
+
+#[timed("stage")]
+fn work() {}
+
+fn main() {
+    work();
+}

@@ -1,0 +1,8 @@
+use timing_runtime::timed;
+
+#[timed(name = "a", name = "b")]
+fn work() {}
+
+fn main() {
+    work();
+}

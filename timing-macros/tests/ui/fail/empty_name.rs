@@ -1,0 +1,8 @@
+use timing_runtime::timed;
+
+#[timed(name = "  ")]
+fn work() {}
+
+fn main() {
+    work();
+}

@@ -1,0 +1,10 @@
+use timing_runtime::timed;
+
+#[timed(label = "x")]
+const fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    let _ = answer();
+}
