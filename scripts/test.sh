@@ -8,7 +8,11 @@ echo "==> cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "==> cargo test --workspace"
 cargo test --workspace --quiet
+echo "==> cargo test -p timing-macros --features disabled (instrumentation compiled out)"
+cargo test -p timing-macros --features disabled --quiet
 bash scripts/setup.sh
+echo "==> building the example third-party extension (examples/extension)"
+VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet -m examples/extension/Cargo.toml
 echo "==> stubtest (python/performance_timing/_native.pyi against the built module)"
 .venv/bin/python -m mypy.stubtest performance_timing._native --allowlist scripts/stubtest-allowlist.txt
 echo "==> pytest"

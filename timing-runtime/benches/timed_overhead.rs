@@ -72,7 +72,11 @@ fn overhead(c: &mut Criterion) {
     });
     g.finish();
     // The work was recorded (nothing was optimised away).
-    assert!(profile::snapshot().get("instrumented").is_some_and(|r| r.calls() > 0));
+    assert!(
+        profile::snapshot()
+            .get("instrumented")
+            .is_some_and(|r| r.calls() > 0)
+    );
 }
 
 criterion_group!(benches, overhead);

@@ -60,7 +60,9 @@ pub fn touched_buffer(
     Ok(buffer)
 }
 
-/// The sum of `data` on all cores: the read kernel.
+/// The sum of `data` on all cores: the read kernel. Recorded in the global profile as
+/// `par_read_sum`.
+#[crate::timed]
 pub fn par_read_sum(data: &[f64]) -> f64 {
     data.par_chunks(par_chunk_len(data.len())).map(sum).sum()
 }

@@ -10,11 +10,20 @@ use crate::error::{TimingError, require_at_least};
 use crate::reduce::{par_chunk_len, sum_of_squares};
 use crate::timer::TimerResult;
 
-/// The sum of squares of `data` on rayon's pool (all cores by default).
+/// The sum of squares of `data` on the calling thread (vectorised). Recorded in the global
+/// profile as `seq_sum_of_squares`.
+#[crate::timed]
+pub fn seq_sum_of_squares(data: &[f64]) -> f64 {
+    sum_of_squares(data)
+}
+
+/// The sum of squares of `data` on rayon's pool (all cores by default). Recorded in the
+/// global profile as `par_sum_of_squares`.
 ///
 /// ```
 /// assert_eq!(timing_runtime::parallel::par_sum_of_squares(&[3.0, 4.0]), 25.0);
 /// ```
+#[crate::timed]
 pub fn par_sum_of_squares(data: &[f64]) -> f64 {
     data.par_chunks(par_chunk_len(data.len()))
         .map(sum_of_squares)
@@ -46,7 +55,7 @@ pub fn compare_seq_vs_parallel(
     let (mut seq_ticks, mut par_ticks) = (0u64, 0u64);
     for _ in 0..iterations {
         let start = clock::now();
-        black_box(sum_of_squares(black_box(data)));
+        black_box(seq_sum_of_squares(black_box(data)));
         let mid = clock::now();
         black_box(par_sum_of_squares(black_box(data)));
         let end = clock::now();

@@ -44,5 +44,7 @@ fn main() {
     });
     println!("checksum {total:x}\n");
     println!("{}", profile::snapshot().to_table());
-    println!("\nhandle_request's total is wall time across awaits; its self time is only its polls.");
+    println!(
+        "\nhandle_request's total is wall time across awaits; its self time is only its polls."
+    );
 }

@@ -60,9 +60,7 @@ fn parse(lines: &[&str]) -> Vec<Reading> {
 /// Normalises values on all cores (rayon): each worker thread records its own calls.
 #[timed]
 fn transform(readings: &mut [Reading]) {
-    readings
-        .par_chunks_mut(4096)
-        .for_each(|chunk| normalise_chunk(chunk));
+    readings.par_chunks_mut(4096).for_each(normalise_chunk);
 }
 
 #[timed]
@@ -110,6 +108,10 @@ fn main() {
     println!("\nper thread:");
     for t in snap.threads() {
         let calls: u64 = t.records.iter().map(|r| r.calls()).sum();
-        println!("  {:<24} {:>3} functions, {calls} calls", t.thread, t.records.len());
+        println!(
+            "  {:<24} {:>3} functions, {calls} calls",
+            t.thread,
+            t.records.len()
+        );
     }
 }
