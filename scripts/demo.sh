@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The main job: build the release module and run the tour of every API, Python then Rust.
+# The main job: build the release module, then tour every API — the seed's helpers from Python,
+# the global #[timed] profile from Python and from Rust, and the Rust API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-echo
-echo "==> examples/tour.py"
-.venv/bin/python examples/tour.py
-echo
-echo "==> examples/src/bin/tour.rs (cargo run --release)"
-cargo run --release --quiet -p performance-timing-examples --bin tour
+run() {
+    echo
+    echo "==> $*"
+    "$@"
+}
+run .venv/bin/python examples/tour.py
+run .venv/bin/python examples/profile_from_python.py
+run cargo run --release --quiet -p performance-timing-examples --bin tour
+run cargo run --release --quiet -p performance-timing-examples --bin pipeline
+run cargo run --release --quiet -p performance-timing-examples --bin async_profile

@@ -21,17 +21,22 @@ struct Frame {
 
 impl Frame {
     /// Opens a frame, or returns `None` when recording is off (one relaxed load).
+    /// `on_local` runs with the thread's recorder before the clock is read.
     #[inline(always)]
-    fn begin(site: &'static CallSite) -> Option<(Frame, u64)> {
+    fn begin<T>(site: &'static CallSite, on_local: impl FnOnce(&Local) -> T) -> Option<(Frame, T)> {
         let state = STATE.load(Ordering::Relaxed);
         if state & ENABLED == 0 {
             return None;
         }
         let id = registry::site_id(site);
-        let (slot, saved_children, token) = with_local(|local| {
+        let (slot, saved_children, extra) = with_local(|local| {
             let slot = local.slot(id, epoch_of(state));
             slot.enter_frame();
-            (slot as *const SiteSlot, local.children.get(), local.token())
+            (
+                slot as *const SiteSlot,
+                local.children.get(),
+                on_local(local),
+            )
         })?;
         Some((
             Frame {
@@ -39,7 +44,7 @@ impl Frame {
                 saved_children,
                 start: fast_clock::raw(),
             },
-            token,
+            extra,
         ))
     }
 
@@ -74,7 +79,7 @@ impl Guard {
     #[inline(always)]
     pub fn enter(site: &'static CallSite) -> Self {
         Self {
-            frame: Frame::begin(site).map(|(frame, _)| frame),
+            frame: Frame::begin(site, |_| ()).map(|(frame, ())| frame),
         }
     }
 }
@@ -109,7 +114,7 @@ pub struct WrongThread;
 impl Span {
     /// Opens a frame of `site` on the calling thread (an inert span when recording is off).
     pub fn open(site: &'static CallSite) -> Self {
-        match Frame::begin(site) {
+        match Frame::begin(site, Local::token) {
             Some((frame, thread)) => Self {
                 frame: Some(frame),
                 thread,
