@@ -281,3 +281,18 @@ def test_span_closed_on_another_thread_is_an_error():
     t.start()
     t.join()
     assert errors and "thread" in str(errors[0])
+
+
+def test_import_stays_light():
+    """The import pulls in no heavy stdlib modules and does not calibrate the clock."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; before = set(sys.modules); import performance_timing; "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    added = out.stdout
+    for heavy in ("'inspect'", "'typing'", "'asyncio'", "'json'", "'functools'"):
+        assert heavy not in added, added
