@@ -284,7 +284,7 @@ def test_span_closed_on_another_thread_is_an_error():
 
 
 def test_import_stays_light():
-    """The import pulls in no heavy stdlib modules and does not calibrate the clock."""
+    """The import pulls in no heavy stdlib modules (start-up cost: scripts/import_cost.py)."""
     import subprocess
     import sys
 
