@@ -7,6 +7,7 @@
 //! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures.
 //! * [`parallel`]: sequential vs parallel (rayon) sum of squares.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
+//! * [`stream`]: STREAM-style read/copy/scale/add/triad kernels on a fixed [`team`] of threads.
 //! * [`Profiler`]: a manual breakdown of named durations.
 //!
 //! ```
@@ -33,6 +34,8 @@ pub mod profiler;
 pub mod reduce;
 pub mod report;
 pub mod stats;
+pub mod stream;
+pub mod team;
 pub mod timer;
 
 pub use bench::{BenchError, StatisticalResult};
