@@ -28,6 +28,7 @@ pub mod bench;
 pub mod clock;
 pub mod error;
 pub mod host;
+pub mod median_interval;
 pub mod memory;
 pub mod parallel;
 pub mod profiler;

@@ -70,13 +70,16 @@ pub fn split<'a, T>(slice: &'a [T], ranges: &[Range<usize>]) -> Vec<&'a [T]> {
         .collect()
 }
 
+/// The most threads a team may have (a guard against typos such as `threads=10**6`).
+pub const MAX_THREADS: usize = 1024;
+
 /// A pool of exactly `threads` threads that runs part `i` of the work on thread `i`.
 pub struct Team {
     pool: rayon::ThreadPool,
 }
 
 impl Team {
-    /// Starts a team of `threads` (≥ 1) threads.
+    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]).
     ///
     /// ```
     /// let team = timing_runtime::team::Team::new(2).unwrap();
@@ -84,6 +87,12 @@ impl Team {
     /// ```
     pub fn new(threads: usize) -> Result<Self, TimingError> {
         require_at_least("threads", threads as u64, 1)?;
+        if threads > MAX_THREADS {
+            return Err(TimingError::invalid(
+                "threads",
+                format!("must be at most {MAX_THREADS}, got {threads}"),
+            ));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("timing-team-{i}"))
@@ -159,6 +168,12 @@ mod tests {
             assert_eq!(names(), first);
         }
         assert_ne!(first[0], first[1]);
+    }
+
+    #[test]
+    fn refuses_bad_thread_counts() {
+        assert!(Team::new(0).is_err());
+        assert!(Team::new(MAX_THREADS + 1).is_err());
     }
 
     #[test]
