@@ -21,12 +21,16 @@
 //! * After timing, every element of every array is checked against the value the same
 //!   operations give on scalars (STREAM's validation), so a kernel the optimiser had skipped
 //!   or a wrong partition cannot go unnoticed.
+//! * Each kernel is compiled for AVX-512, AVX2, AVX and the baseline (`multiversion`), and the
+//!   widest the CPU supports is chosen at run time, as `-march=native` would.
 //! * The read kernel keeps [`crate::reduce::LANES`] independent accumulators per thread, so it
 //!   is limited by memory rather than by the latency of floating-point adds.
 
 use std::fmt;
 use std::hint::black_box;
 use std::str::FromStr;
+
+use multiversion::multiversion;
 
 use crate::clock::{self, ticks_between};
 use crate::error::{TimingError, require_at_least};
@@ -139,7 +143,7 @@ impl FromStr for Kernel {
 /// timing_runtime::stream::copy(&mut c, &[1.0, 2.0, 3.0]);
 /// assert_eq!(c, [1.0, 2.0, 3.0]);
 /// ```
-#[inline]
+#[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "x86_64+avx"))]
 pub fn copy(c: &mut [f64], a: &[f64]) {
     for (d, &s) in c.iter_mut().zip(a) {
         *d = s;
@@ -153,7 +157,7 @@ pub fn copy(c: &mut [f64], a: &[f64]) {
 /// timing_runtime::stream::scale(&mut b, &[1.0, 2.0], 3.0);
 /// assert_eq!(b, [3.0, 6.0]);
 /// ```
-#[inline]
+#[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "x86_64+avx"))]
 pub fn scale(b: &mut [f64], c: &[f64], q: f64) {
     for (d, &s) in b.iter_mut().zip(c) {
         *d = q * s;
@@ -167,7 +171,7 @@ pub fn scale(b: &mut [f64], c: &[f64], q: f64) {
 /// timing_runtime::stream::add(&mut c, &[1.0, 2.0], &[10.0, 20.0]);
 /// assert_eq!(c, [11.0, 22.0]);
 /// ```
-#[inline]
+#[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "x86_64+avx"))]
 pub fn add(c: &mut [f64], a: &[f64], b: &[f64]) {
     for ((d, &x), &y) in c.iter_mut().zip(a).zip(b) {
         *d = x + y;
@@ -181,7 +185,7 @@ pub fn add(c: &mut [f64], a: &[f64], b: &[f64]) {
 /// timing_runtime::stream::triad(&mut a, &[1.0, 2.0], &[10.0, 20.0], 3.0);
 /// assert_eq!(a, [31.0, 62.0]);
 /// ```
-#[inline]
+#[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "x86_64+avx"))]
 pub fn triad(a: &mut [f64], b: &[f64], c: &[f64], q: f64) {
     for ((d, &x), &y) in a.iter_mut().zip(b).zip(c) {
         *d = x + q * y;
