@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::clock::{self, ticks_between};
 use crate::error::{TimingError, require_at_least};
 use crate::median_interval::{MedianInterval, median_interval};
-use crate::memory::{ELEMENT_BYTES, check_allocation, gigabytes_per_second};
+use crate::memory::{ELEMENT_BYTES, check_allocation};
 use crate::reduce::{par_chunk_len, sum_of_squares};
 use crate::team::{Team, split};
 use crate::timer::TimerResult;
@@ -124,8 +124,8 @@ impl ParallelComparison {
 
     fn gbps(&self, secs: &[f64]) -> f64 {
         let best = secs.iter().copied().fold(f64::INFINITY, f64::min);
-        let ns = (best * 1e9).round().max(1.0) as u64;
-        gigabytes_per_second(self.size as u128 * ELEMENT_BYTES, ns)
+        // bytes / (best s) / 1e9; a pass is at least 1 ns / iterations long.
+        (self.size as u128 * ELEMENT_BYTES) as f64 / best.max(1e-9 / self.iterations as f64) / 1e9
     }
 }
 
