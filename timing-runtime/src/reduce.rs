@@ -22,6 +22,9 @@ pub fn sum_mapped(data: &[f64], map: impl Fn(f64) -> f64) -> f64 {
     let chunks = data.chunks_exact(LANES);
     let tail = chunks.remainder();
     for chunk in chunks {
+        // A fixed-size array, so the compiler sees LANES independent lanes and packs them into
+        // SIMD registers (with a plain slice it keeps 32 scalar accumulators).
+        let chunk: &[f64; LANES] = chunk.try_into().unwrap_or(&[0.0; LANES]);
         for (a, &x) in acc.iter_mut().zip(chunk) {
             *a += map(x);
         }
