@@ -5,7 +5,8 @@
 //!
 //! * [`Timer`] / [`TimerResult`]: a named stopwatch and its frozen result.
 //! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures.
-//! * [`parallel`]: sequential vs parallel (rayon) sum of squares.
+//! * [`parallel`]: sequential vs parallel (rayon) sum of squares, speedup with a confidence
+//!   interval ([`median_interval`]) and a scaling sweep.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
 //! * [`stream`]: STREAM-style read/copy/scale/add/triad kernels on a fixed [`team`] of threads.
 //! * [`Profiler`]: a manual breakdown of named durations.
