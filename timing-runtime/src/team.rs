@@ -2,9 +2,9 @@
 //!
 //! Bandwidth measurements need every element to be handled by the same thread on every pass
 //! (and by the thread that first touched it, so that its page sits near that thread). rayon's
-//! work stealing does not promise that, so a [`Team`] owns a [`rayon::ThreadPool`] of exactly
-//! `threads` threads and runs one closure per thread with [`rayon::ThreadPool::broadcast`]:
-//! thread `i` always gets part `i` of [`partition`].
+//! work stealing does not promise that, so a [`Team`] is the calling thread plus a
+//! [`rayon::ThreadPool`] of exactly `threads − 1` workers, and runs one closure per thread
+//! (`spawn_broadcast` in a scope): thread `i` always gets part `i` of [`partition`].
 
 use std::ops::Range;
 use std::sync::{Mutex, PoisonError};
@@ -73,13 +73,18 @@ pub fn split<'a, T>(slice: &'a [T], ranges: &[Range<usize>]) -> Vec<&'a [T]> {
 /// The most threads a team may have (a guard against typos such as `threads=10**6`).
 pub const MAX_THREADS: usize = 1024;
 
-/// A pool of exactly `threads` threads that runs part `i` of the work on thread `i`.
+/// A team of `threads` threads: the calling thread plus a pool of `threads − 1` workers.
+///
+/// Part 0 always runs on the thread that calls [`Team::run`] (so a one-thread team has no
+/// dispatch cost at all, and a measurement does not wait for a worker to wake for work the
+/// caller could do), and part `i ≥ 1` always on worker `i − 1`. Call a team from one thread for
+/// the mapping to stay fixed (every function in this crate does).
 pub struct Team {
-    pool: rayon::ThreadPool,
+    workers: Option<rayon::ThreadPool>,
 }
 
 impl Team {
-    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]).
+    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]), the caller included.
     ///
     /// ```
     /// let team = timing_runtime::team::Team::new(2).unwrap();
@@ -93,17 +98,27 @@ impl Team {
                 format!("must be at most {MAX_THREADS}, got {threads}"),
             ));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("timing-team-{i}"))
-            .build()
-            .map_err(|e| TimingError::invalid("threads", format!("cannot start threads: {e}")))?;
-        Ok(Self { pool })
+        let workers = if threads == 1 {
+            None
+        } else {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads - 1)
+                .thread_name(|i| format!("timing-team-{}", i + 1))
+                .build()
+                .map_err(|e| {
+                    TimingError::invalid("threads", format!("cannot start threads: {e}"))
+                })?;
+            Some(pool)
+        };
+        Ok(Self { workers })
     }
 
-    /// The number of threads.
+    /// The number of threads, the caller included.
     pub fn threads(&self) -> usize {
-        self.pool.current_num_threads()
+        1 + self
+            .workers
+            .as_ref()
+            .map_or(0, rayon::ThreadPool::current_num_threads)
     }
 
     /// The static partition of `0..len` for this team (one range per thread).
@@ -111,27 +126,36 @@ impl Team {
         partition(len, self.threads())
     }
 
-    /// Runs `work(part)` for each of `parts` (one per thread, in thread order) on the thread
-    /// of the same index, and returns the results in that order. Extra parts are ignored and
-    /// missing ones leave their thread idle.
+    /// Runs `work(part)` for each of `parts` (one per thread, in thread order): part 0 on the
+    /// calling thread, part `i` on worker `i − 1`, all at once; returns the results in part
+    /// order. Extra parts are ignored and missing ones leave their thread idle.
     ///
     /// ```
     /// let team = timing_runtime::team::Team::new(2).unwrap();
     /// assert_eq!(team.run(vec![1, 2], |x| x * 10), vec![10, 20]);
     /// ```
     pub fn run<T: Send, R: Send>(&self, parts: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-        let slots: Vec<Mutex<Option<T>>> = parts.into_iter().map(|p| Mutex::new(Some(p))).collect();
-        self.pool
-            .broadcast(|ctx| {
-                let part = slots
-                    .get(ctx.index())?
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take()?;
-                Some(work(part))
-            })
-            .into_iter()
-            .flatten()
+        let threads = self.threads();
+        let mut parts = parts.into_iter().take(threads);
+        let first = parts.next();
+        let Some(workers) = &self.workers else {
+            return first.map(&work).into_iter().collect();
+        };
+        let slots: Vec<Mutex<(Option<T>, Option<R>)>> =
+            parts.map(|p| Mutex::new((Some(p), None))).collect();
+        let lock = |i: usize| slots[i].lock().unwrap_or_else(PoisonError::into_inner);
+        let head = workers.in_place_scope(|scope| {
+            scope.spawn_broadcast(|_, ctx| {
+                if ctx.index() < slots.len() {
+                    let part = lock(ctx.index()).0.take();
+                    let result = part.map(&work);
+                    lock(ctx.index()).1 = result;
+                }
+            });
+            first.map(&work)
+        });
+        head.into_iter()
+            .chain((0..slots.len()).filter_map(|i| lock(i).1.take()))
             .collect()
     }
 }
@@ -157,17 +181,24 @@ mod tests {
 
     #[test]
     fn same_part_runs_on_same_thread() {
-        let team = Team::new(2).unwrap();
-        let names = || {
-            team.run(vec![(), ()], |_| {
-                std::thread::current().name().map(String::from)
-            })
-        };
+        let team = Team::new(3).unwrap();
+        let names = || team.run(vec![(), (), ()], |_| std::thread::current().id());
         let first = names();
         for _ in 0..10 {
             assert_eq!(names(), first);
         }
-        assert_ne!(first[0], first[1]);
+        assert_eq!(
+            first[0],
+            std::thread::current().id(),
+            "part 0 runs on the caller"
+        );
+        assert!(first[0] != first[1] && first[1] != first[2] && first[0] != first[2]);
+        let solo = Team::new(1).unwrap();
+        assert_eq!(
+            solo.run(vec![5, 6], |x| x),
+            vec![5],
+            "extra parts are ignored"
+        );
     }
 
     #[test]
