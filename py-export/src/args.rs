@@ -1,6 +1,6 @@
 //! Validation and conversion of Python arguments, shared by every entry point.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyString};
 
@@ -27,6 +27,26 @@ pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: u64) -> PyResult<u64> {
         _ => Err(PyValueError::new_err(format!(
             "{name} must be at least {min}, got {value}"
         ))),
+    }
+}
+
+/// [`count`] as a `usize` (an element or thread count): `OverflowError` beyond `usize`.
+pub fn size(obj: &Bound<'_, PyAny>, name: &str, min: u64) -> PyResult<usize> {
+    let value = count(obj, name, min)?;
+    usize::try_from(value).map_err(|_| {
+        PyOverflowError::new_err(format!("{name} does not fit in this platform's usize"))
+    })
+}
+
+/// An optional [`size`]: an omitted argument or `None` → `None`.
+pub fn optional_size(
+    obj: Option<&Bound<'_, PyAny>>,
+    name: &str,
+    min: u64,
+) -> PyResult<Option<usize>> {
+    match obj {
+        Some(o) if !o.is_none() => size(o, name, min).map(Some),
+        _ => Ok(None),
     }
 }
 

@@ -47,9 +47,11 @@ mod native {
     #[pymodule_export]
     use crate::bench::{benchmark, benchmark_statistical, benchmark_with_warmup};
     #[pymodule_export]
-    use crate::memory::measure_memory_throughput;
+    use crate::memory::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
-    use crate::parallel::compare_seq_vs_parallel;
+    use crate::parallel::{
+        PyParallelComparison, compare_scaling, compare_seq_vs_parallel, scaling_sweep,
+    };
     #[pymodule_export]
     use crate::profile::{
         PyRecord, PySite, PySnapshot, PySpan, is_enabled, reset, set_enabled, snapshot,

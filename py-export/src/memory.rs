@@ -1,25 +1,119 @@
-//! `measure_memory_throughput` for Python.
+//! `measure_memory_throughput`, `stream` and the `CacheWarning` category for Python.
 
-use pyo3::exceptions::PyOverflowError;
+use std::ffi::CString;
+
+use pyo3::exceptions::{PyRuntimeWarning, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use timing_runtime::stream::{Kernel, default_threads};
 
 use crate::args;
 use crate::errors::timing_error;
 
-/// Reads ``size`` float64 values (≥ 1) on all cores, ``iterations`` times (≥ 1), and
-/// returns the best pass in decimal GB/s (10⁹ bytes/s). The buffer is allocated and written
-/// before timing; with more than one pass the first is a discarded warm-up. The GIL is
-/// released. A size too large to allocate raises ``MemoryError``.
+pyo3::create_exception!(
+    performance_timing,
+    CacheWarning,
+    PyRuntimeWarning,
+    "Warned when a memory-bandwidth buffer fits in the last-level cache, so the figure is \
+     cache bandwidth rather than memory bandwidth (a ``RuntimeWarning``: shown by default)."
+);
+
+/// Issues each of `messages` as a [`CacheWarning`] attributed to the caller's line.
+fn warn_all(py: Python<'_>, messages: &[String]) -> PyResult<()> {
+    let category = py.get_type::<CacheWarning>();
+    for message in messages {
+        let text = CString::new(message.replace('\0', " ")).unwrap_or_default();
+        PyErr::warn(py, category.as_any(), &text, 1)?;
+    }
+    Ok(())
+}
+
+/// Parses ``kernel``: a ``str`` (``TypeError`` otherwise) naming one of the five kernels
+/// (``ValueError`` otherwise).
+fn kernel_arg(obj: &Bound<'_, PyAny>) -> PyResult<Kernel> {
+    let name = obj.cast::<PyString>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "kernel must be a str, not {}",
+            args::type_name(obj)
+        ))
+    })?;
+    name.to_str()?.parse::<Kernel>().map_err(timing_error)
+}
+
+/// Best-pass memory bandwidth in decimal GB/s (10⁹ bytes/s) of ``kernel`` over ``size``
+/// float64 elements per array (≥ 1), ``iterations`` passes (≥ 1; with more than one the first
+/// is a discarded warm-up), on ``threads`` threads (≥ 1; default all cores).
+///
+/// ``kernel`` is ``"read"`` (default: ``s += a[i]``, 8 B/element), ``"copy"``
+/// (``c[i] = a[i]``, 16), ``"scale"`` (``b[i] = q*c[i]``, 16), ``"add"``
+/// (``c[i] = a[i] + b[i]``, 24) or ``"triad"`` (``a[i] = b[i] + q*c[i]``, 24). The arrays are
+/// written before timing by the thread that later works on each part, and checked after. A
+/// working set that fits in the last-level cache gives a ``CacheWarning``. A size too large to
+/// allocate raises ``MemoryError`` before any work. The GIL is released.
 #[pyfunction]
+#[pyo3(
+    signature = (size, iterations, *, kernel = None, threads = None),
+    text_signature = "(size, iterations, *, kernel='read', threads=None)"
+)]
 pub fn measure_memory_throughput(
     py: Python<'_>,
     size: &Bound<'_, PyAny>,
     iterations: &Bound<'_, PyAny>,
+    kernel: Option<&Bound<'_, PyAny>>,
+    threads: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<f64> {
-    let size = args::count(size, "size", 1)?;
+    let size = args::size(size, "size", 1)?;
     let iterations = args::count(iterations, "iterations", 1)?;
-    let size = usize::try_from(size)
-        .map_err(|_| PyOverflowError::new_err("size does not fit in this platform's usize"))?;
-    py.detach(|| timing_runtime::memory::measure_memory_throughput(size, iterations))
-        .map_err(timing_error)
+    let kernel = match kernel {
+        Some(k) => kernel_arg(k)?,
+        None => Kernel::Read,
+    };
+    let threads = args::optional_size(threads, "threads", 1)?.unwrap_or_else(default_threads);
+    let rate = py
+        .detach(|| {
+            timing_runtime::memory::measure_memory_throughput_with(
+                size, iterations, kernel, threads,
+            )
+        })
+        .map_err(timing_error)?;
+    warn_all(py, &rate.warnings)?;
+    Ok(rate.gbps)
+}
+
+/// Runs the five kernels (STREAM's read, copy, scale, add, triad) over three float64 arrays of
+/// ``size`` elements (default: 4 × the last-level cache per array) on ``threads`` threads
+/// (default all cores), each the best of ``iterations`` passes after a discarded first.
+///
+/// Returns ``{"read": GB/s, "copy": …, "scale": …, "add": …, "triad": …, "size": int,
+/// "threads": int, "cache_bytes": int}`` (decimal GB/s; ``cache_bytes`` is the last-level cache
+/// size used for the default and for the in-cache ``CacheWarning``). The GIL is released.
+#[pyfunction]
+#[pyo3(
+    signature = (size = None, iterations = None, threads = None),
+    text_signature = "(size=None, iterations=10, threads=None)"
+)]
+pub fn stream<'py>(
+    py: Python<'py>,
+    size: Option<&Bound<'py, PyAny>>,
+    iterations: Option<&Bound<'py, PyAny>>,
+    threads: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let size = args::optional_size(size, "size", 1)?;
+    let iterations = match iterations {
+        Some(i) => args::count(i, "iterations", 1)?,
+        None => 10,
+    };
+    let threads = args::optional_size(threads, "threads", 1)?;
+    let report = py
+        .detach(|| timing_runtime::stream::stream(size, iterations, threads))
+        .map_err(timing_error)?;
+    warn_all(py, &report.warnings)?;
+    let dict = PyDict::new(py);
+    for (kernel, gbps) in &report.rates {
+        dict.set_item(kernel.name(), gbps)?;
+    }
+    dict.set_item("size", report.size)?;
+    dict.set_item("threads", report.threads)?;
+    dict.set_item("cache_bytes", report.cache_bytes)?;
+    Ok(dict)
 }

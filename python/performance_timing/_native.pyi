@@ -6,6 +6,8 @@ from typing import Any, SupportsFloat, SupportsIndex, final
 
 __version__: str
 __all__ = [
+    "CacheWarning",
+    "ParallelComparison",
     "Profiler",
     "Record",
     "Snapshot",
@@ -15,6 +17,7 @@ __all__ = [
     "benchmark",
     "benchmark_statistical",
     "benchmark_with_warmup",
+    "compare_scaling",
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
@@ -23,6 +26,8 @@ __all__ = [
     "snapshot",
     "_Site",
     "_Span",
+    "scaling_sweep",
+    "stream",
 ]
 
 @final
@@ -192,3 +197,84 @@ def set_enabled(enabled: bool) -> None:
 
 def is_enabled() -> bool:
     """Whether recording is on."""
+def measure_memory_throughput(
+    size: SupportsIndex,
+    iterations: SupportsIndex,
+    *,
+    kernel: str = "read",
+    threads: SupportsIndex | None = None,
+) -> float:
+    """Best-pass memory bandwidth of ``kernel`` over ``size`` float64 elements, in decimal GB/s."""
+
+def stream(
+    size: SupportsIndex | None = None,
+    iterations: SupportsIndex = 10,
+    threads: SupportsIndex | None = None,
+) -> dict[str, float | int]:
+    """The five STREAM kernels' GB/s and the ``size``, ``threads``, ``cache_bytes`` used."""
+
+class CacheWarning(RuntimeWarning):
+    """A bandwidth buffer fits in the last-level cache: the figure is cache bandwidth."""
+
+@final
+class ParallelComparison:
+    """The sum of squares on one thread vs on ``threads`` threads, over repeated runs."""
+
+    @property
+    def size(self) -> int:
+        """Elements of data."""
+    @property
+    def threads(self) -> int:
+        """Threads of the parallel version."""
+    @property
+    def iterations(self) -> int:
+        """Passes of each version per run."""
+    @property
+    def runs(self) -> int:
+        """Number of runs."""
+    @property
+    def speedup(self) -> float:
+        """Median speedup over the runs (sequential time / parallel time)."""
+    @property
+    def speedup_ci(self) -> tuple[float, float]:
+        """``(low, high)``: confidence interval of the median speedup."""
+    @property
+    def confidence(self) -> float:
+        """The actual coverage probability of ``speedup_ci``."""
+    @property
+    def efficiency(self) -> float:
+        """Parallel efficiency: ``speedup / threads``."""
+    @property
+    def speedups(self) -> list[float]:
+        """Speedup of each run."""
+    @property
+    def sequential_secs(self) -> list[float]:
+        """Seconds per sequential pass, one value per run."""
+    @property
+    def parallel_secs(self) -> list[float]:
+        """Seconds per parallel pass, one value per run."""
+    @property
+    def sequential_gbps(self) -> float:
+        """Decimal GB/s of the fastest sequential pass."""
+    @property
+    def parallel_gbps(self) -> float:
+        """Decimal GB/s of the fastest parallel pass."""
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as a plain dict, ready for ``json.dumps``."""
+
+def compare_scaling(
+    data: Iterable[SupportsFloat],
+    iterations: SupportsIndex = 10,
+    *,
+    threads: SupportsIndex | None = None,
+    runs: SupportsIndex = 10,
+) -> ParallelComparison:
+    """Sum of squares of ``data`` on one thread vs ``threads`` threads, ``runs`` times."""
+
+def scaling_sweep(
+    sizes: Iterable[SupportsIndex],
+    threads: Iterable[SupportsIndex] | None = None,
+    iterations: SupportsIndex = 5,
+    runs: SupportsIndex = 5,
+) -> list[ParallelComparison]:
+    """``compare_scaling`` over every size in ``sizes`` and thread count in ``threads``."""

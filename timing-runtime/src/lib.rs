@@ -5,8 +5,10 @@
 //!
 //! * [`Timer`] / [`TimerResult`]: a named stopwatch and its frozen result.
 //! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures.
-//! * [`parallel`]: sequential vs parallel (rayon) sum of squares.
+//! * [`parallel`]: sequential vs parallel (rayon) sum of squares, speedup with a confidence
+//!   interval ([`median_interval`]) and a scaling sweep.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
+//! * [`stream`]: STREAM-style read/copy/scale/add/triad kernels on a fixed [`team`] of threads.
 //! * [`Profiler`]: a manual breakdown of named durations.
 //! * [`timed`]: the `#[timed]` attribute, recording every call of a function in the global
 //!   profile ([`profile`]).
@@ -38,6 +40,7 @@ pub mod clock;
 pub mod error;
 pub mod fast_clock;
 pub mod host;
+pub mod median_interval;
 pub mod memory;
 pub mod parallel;
 pub mod profile;
@@ -45,6 +48,8 @@ pub mod profiler;
 pub mod reduce;
 pub mod report;
 pub mod stats;
+pub mod stream;
+pub mod team;
 pub mod timer;
 
 pub use bench::{BenchError, StatisticalResult};

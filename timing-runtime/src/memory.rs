@@ -1,18 +1,16 @@
 //! Memory read bandwidth, STREAM style.
 //!
-//! The buffer is allocated and written (first touch, on all threads) before any timing. Each
-//! pass reads every element once on all cores with a vectorised sum; a pass moves
-//! `size × 8` bytes. The figure is the best pass, in decimal GB/s (10⁹ bytes per second); when
+//! The buffer is allocated and written (first touch, by the thread that later reads each part)
+//! before any timing. Each pass reads every element once on all cores with a vectorised sum;
+//! a pass moves `size × 8` bytes. The kernels themselves live in [`crate::stream`]. The figure is the best pass, in decimal GB/s (10⁹ bytes per second); when
 //! there is more than one pass the first is a discarded warm-up.
-
-use std::hint::black_box;
 
 use rayon::prelude::*;
 
-use crate::clock::{self, ticks_between};
-use crate::error::{TimingError, require_at_least};
+use crate::error::TimingError;
 use crate::host;
 use crate::reduce::{par_chunk_len, sum};
+use crate::stream::{self, Kernel, KernelRate};
 
 /// Bytes per element of an `f64` buffer.
 pub const ELEMENT_BYTES: u128 = 8;
@@ -33,14 +31,7 @@ pub fn touched_buffer(
 ) -> Result<Vec<f64>, TimingError> {
     let bytes = size as u128 * ELEMENT_BYTES;
     let refuse = |reason: String| TimingError::Allocation { bytes, reason };
-    if bytes > isize::MAX as u128 {
-        return Err(refuse("larger than the address space allows".into()));
-    }
-    if let Some(available) = host::available_memory_bytes()
-        && bytes > available
-    {
-        return Err(refuse(format!("only {available} bytes are available")));
-    }
+    check_allocation(bytes)?;
     let mut buffer: Vec<f64> = Vec::new();
     buffer
         .try_reserve_exact(size)
@@ -60,6 +51,27 @@ pub fn touched_buffer(
     Ok(buffer)
 }
 
+/// Checks, without allocating, that `bytes` can be allocated: they must fit in the address
+/// space and in the memory the host reports as available (`MemAvailable`).
+///
+/// ```
+/// use timing_runtime::memory::check_allocation;
+/// assert!(check_allocation(1024).is_ok());
+/// assert!(check_allocation(u128::MAX).is_err());
+/// ```
+pub fn check_allocation(bytes: u128) -> Result<(), TimingError> {
+    let refuse = |reason: String| TimingError::Allocation { bytes, reason };
+    if bytes > isize::MAX as u128 {
+        return Err(refuse("larger than the address space allows".into()));
+    }
+    if let Some(available) = host::available_memory_bytes()
+        && bytes > available
+    {
+        return Err(refuse(format!("only {available} bytes are available")));
+    }
+    Ok(())
+}
+
 /// The sum of `data` on all cores: the read kernel. Recorded in the global profile as
 /// `par_read_sum`.
 #[crate::timed]
@@ -68,26 +80,34 @@ pub fn par_read_sum(data: &[f64]) -> f64 {
 }
 
 /// Reads `size` `f64` values (≥ 1) on all cores, `iterations` times (≥ 1), and returns the
-/// best pass in decimal GB/s.
+/// best pass in decimal GB/s: [`crate::stream`]'s read kernel on [`stream::default_threads`]
+/// threads, without warnings (see [`measure_memory_throughput_with`] for those).
 ///
 /// ```
 /// let gbps = timing_runtime::memory::measure_memory_throughput(100_000, 3).unwrap();
 /// assert!(gbps > 0.0 && gbps.is_finite());
 /// ```
 pub fn measure_memory_throughput(size: usize, iterations: u64) -> Result<f64, TimingError> {
-    require_at_least("size", size as u64, 1)?;
-    require_at_least("iterations", iterations, 1)?;
-    let buffer = touched_buffer(size, |i| (i % 8) as f64)?;
-    let mut best = u64::MAX;
-    for pass in 0..iterations {
-        let start = clock::now();
-        black_box(par_read_sum(black_box(&buffer)));
-        let ticks = ticks_between(start, clock::now());
-        if pass > 0 || iterations == 1 {
-            best = best.min(ticks);
-        }
-    }
-    Ok(gigabytes_per_second(size as u128 * ELEMENT_BYTES, best))
+    measure_memory_throughput_with(size, iterations, Kernel::Read, stream::default_threads())
+        .map(|rate| rate.gbps)
+}
+
+/// [`measure_memory_throughput`] with a choice of `kernel` and `threads` (≥ 1); the result
+/// carries a warning when the working set fits in the last-level cache.
+///
+/// ```
+/// use timing_runtime::memory::measure_memory_throughput_with;
+/// use timing_runtime::stream::Kernel;
+/// let rate = measure_memory_throughput_with(50_000, 3, Kernel::Triad, 1).unwrap();
+/// assert!(rate.gbps > 0.0);
+/// ```
+pub fn measure_memory_throughput_with(
+    size: usize,
+    iterations: u64,
+    kernel: Kernel,
+    threads: usize,
+) -> Result<KernelRate, TimingError> {
+    stream::measure_kernel(kernel, size, iterations, threads)
 }
 
 /// Decimal GB/s for `bytes` moved in `ticks` nanoseconds (a zero duration counts as 1 ns).
