@@ -4,7 +4,10 @@
 //! arguments and maps [`TimingError`] to Python exceptions.
 //!
 //! * [`Timer`] / [`TimerResult`]: a named stopwatch and its frozen result.
-//! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures.
+//! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures,
+//!   and [`bench::bench`], the calibrated harness returning [`Stats`].
+//! * [`stats`], [`compare`], [`persist`], [`calibrate`]: statistics, comparison with a verdict,
+//!   JSON, and calibration of the clock and the harness.
 //! * [`parallel`]: sequential vs parallel (rayon) sum of squares.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
 //! * [`Profiler`]: a manual breakdown of named durations.
@@ -24,18 +27,23 @@
 //! ```
 
 pub mod bench;
+pub mod calibrate;
 pub mod clock;
+pub mod compare;
 pub mod error;
 pub mod host;
 pub mod memory;
 pub mod parallel;
+pub mod persist;
 pub mod profiler;
 pub mod reduce;
 pub mod report;
 pub mod stats;
 pub mod timer;
 
-pub use bench::{BenchError, StatisticalResult};
+pub use bench::{BenchError, BenchOptions, StatisticalResult};
+pub use compare::{Comparison, Verdict};
 pub use error::TimingError;
 pub use profiler::Profiler;
+pub use stats::Stats;
 pub use timer::{Timer, TimerResult};
