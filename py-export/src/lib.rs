@@ -6,10 +6,12 @@
 
 mod args;
 mod bench;
+mod compare;
 mod errors;
 mod memory;
 mod parallel;
 mod profiler;
+mod stats;
 mod timer;
 
 use pyo3::prelude::*;
@@ -20,11 +22,15 @@ mod native {
     #[pymodule_export]
     use crate::bench::{benchmark, benchmark_statistical, benchmark_with_warmup};
     #[pymodule_export]
+    use crate::compare::{PyComparison, compare};
+    #[pymodule_export]
     use crate::memory::measure_memory_throughput;
     #[pymodule_export]
     use crate::parallel::compare_seq_vs_parallel;
     #[pymodule_export]
     use crate::profiler::PyProfiler;
+    #[pymodule_export]
+    use crate::stats::{PyCalibration, PyOutliers, PyStats, bench};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
 
