@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 use crate::args;
 use crate::errors::timing_error;
 use crate::stats::PyStats;
+use crate::timer::py_repr;
 
 /// The comparison of a candidate with a baseline: ``ratio`` (candidate median / baseline
 /// median), its interval ``ci`` = ``(low, high)``, the Mann–Whitney U ``p_value``, and the
@@ -54,17 +55,17 @@ impl PyComparison {
     fn candidate(&self) -> &str {
         &self.candidate
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Comparison(baseline={:?}, candidate={:?}, ratio={:.4}, ci=({:.4}, {:.4}), p_value={:.3e}, verdict={:?})",
-            self.baseline,
-            self.candidate,
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Comparison(baseline={}, candidate={}, ratio={:.4}, ci=({:.4}, {:.4}), p_value={:.3e}, verdict='{}')",
+            py_repr(py, &self.baseline)?,
+            py_repr(py, &self.candidate)?,
             self.inner.ratio,
             self.inner.ci.0,
             self.inner.ci.1,
             self.inner.p_value,
             self.inner.verdict.as_str()
-        )
+        ))
     }
 }
 

@@ -9,6 +9,7 @@ use timing_runtime::stats::Stats;
 use crate::args;
 use crate::bench::caller;
 use crate::errors::{bench_error, timing_error};
+use crate::timer::py_repr;
 
 /// Tukey outlier counts of a ``Stats``: ``mild`` (beyond 1.5 IQR from the quartiles, within
 /// 3 IQR) and ``severe`` (beyond 3 IQR), with ``low``/``high`` splits. Reported, never removed.
@@ -269,18 +270,18 @@ impl PyStats {
     fn __len__(&self) -> usize {
         self.inner.samples().len()
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let (lo, hi) = self.inner.median_ci();
-        format!(
-            "Stats(name={:?}, median={} [{}, {}], samples={}, iterations_per_sample={}, warnings={})",
-            self.inner.name(),
+        Ok(format!(
+            "Stats(name={}, median={} [{}, {}], samples={}, iterations_per_sample={}, warnings={})",
+            py_repr(py, self.inner.name())?,
             format_secs(self.inner.median()),
             format_secs(lo),
             format_secs(hi),
             self.inner.samples().len(),
             self.inner.iterations_per_sample(),
             self.inner.warnings().len()
-        )
+        ))
     }
 }
 
