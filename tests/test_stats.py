@@ -294,3 +294,30 @@ def test_progress_only_on_a_terminal(monkeypatch):
 def test_exported_names():
     for name in ("bench", "compare", "Stats", "Comparison", "Outliers", "Calibration"):
         assert name in performance_timing.__all__
+
+
+def test_ctrl_c_stops_bench_of_a_c_builtin():
+    """``int`` never runs the interpreter's signal check; bench's loop checks every 64 calls."""
+    import signal
+    import subprocess
+
+    code = (
+        "import time, performance_timing as pt\n"
+        "print('ready', flush=True)\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    pt.bench(int, min_time=100, max_time=200, warmup=0, progress=False)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', round(time.perf_counter() - t, 2), flush=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert out.startswith("interrupted"), err
+    assert float(out.split()[1]) < 30

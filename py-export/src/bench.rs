@@ -9,7 +9,7 @@ use crate::timer::PyTimerResult;
 
 /// Wraps a Python callable as a runtime closure: one call, its result dropped, then a signal
 /// check so that Ctrl-C stops a long loop promptly (the error propagates unchanged).
-pub(crate) fn caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()> + 'py {
+fn caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()> + 'py {
     let func = func.clone();
     move || {
         func.call0()?;

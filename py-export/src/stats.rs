@@ -7,7 +7,6 @@ use timing_runtime::report::format_secs;
 use timing_runtime::stats::Stats;
 
 use crate::args;
-use crate::bench::caller;
 use crate::errors::{bench_error, timing_error};
 use crate::timer::py_repr;
 
@@ -346,10 +345,36 @@ pub fn bench(
         let _ = stderr.call_method1("write", (text,));
         let _ = stderr.call_method0("flush");
     };
-    let stats = bench_with(&options, caller(func), caller(&noop), sink).map_err(bench_error)?;
+    let stats = bench_with(
+        &options,
+        sampling_caller(func),
+        sampling_caller(&noop),
+        sink,
+    )
+    .map_err(bench_error)?;
     Ok(PyStats {
         inner: with_python_metadata(py, stats)?,
     })
+}
+
+/// Calls between two signal checks in [`bench`]'s loop: often enough that Ctrl-C stops even a
+/// C builtin promptly, rare enough to cost nothing measurable per call.
+const SIGNAL_CHECK_EVERY: u32 = 64;
+
+/// Wraps a Python callable for [`bench`]: one call, its result dropped, and a signal check every
+/// [`SIGNAL_CHECK_EVERY`] calls (a Python function also handles signals itself at every call).
+/// An exception propagates unchanged.
+fn sampling_caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()> + 'py {
+    let func = func.clone();
+    let mut calls = 0u32;
+    move || {
+        func.call0()?;
+        calls = calls.wrapping_add(1);
+        if calls % SIGNAL_CHECK_EVERY == 0 {
+            func.py().check_signals()?;
+        }
+        Ok(())
+    }
 }
 
 /// ``func.__qualname__``, else ``__name__``, else ``repr(func)``.
