@@ -12,6 +12,7 @@ and the ratio is of the medians over the rounds.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import timeit
@@ -46,8 +47,9 @@ def size_for(target: float) -> Callable[[], int]:
     n = 1
     while True:
         f = summing(n)
-        number, total = timeit.Timer(f).autorange()
-        per_call = total / number
+        timer = timeit.Timer(f)
+        number, _ = timer.autorange()
+        per_call = min(timer.repeat(repeat=3, number=number)) / number
         if per_call >= target or n > 10**8:
             return f
         n = max(n + 1, int(n * min(10.0, max(1.1, target / per_call))))
@@ -78,6 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per pair (default 5)")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     rows: list[tuple[str, str, str, float, str, bool]] = []
     opts = dict(min_time=0.01, max_time=3.0, samples=20, warmup=0.05, progress=False)
 
@@ -130,7 +133,8 @@ def main() -> int:
                      fmt(ct), ours / ct, "(for information)", True))
 
     print(f"performance_timing {performance_timing.__version__}, Python {sys.version.split()[0]}, "
-          f"{args.rounds} alternating rounds\n")
+          f"{args.rounds} alternating rounds, load average before/after "
+          f"{load_before:.2f}/{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
     print("| measurement | ours | reference | ratio | target | met |")
     print("| --- | ---: | ---: | ---: | --- | --- |")
     for what, a, b, r, target, met in rows:
