@@ -8,6 +8,25 @@
 //!   corrections, as `scipy.stats.mannwhitneyu(method="asymptotic")`).
 //! * `verdict`: `faster`/`slower` only when the interval excludes 1, the ratio differs from 1 by
 //!   at least the noise floor, and `p_value < 0.05`; otherwise `no change`.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::convert::Infallible;
+//! use std::time::Duration;
+//! use timing_runtime::bench::{BenchOptions, bench};
+//! use timing_runtime::{compare::compare, persist, stats::Stats};
+//!
+//! let mut options = BenchOptions::new("sum");
+//! options.max_time = Duration::from_secs(2);
+//! let a = bench(&options, || { std::hint::black_box((0..1000u64).sum::<u64>()); Ok::<(), Infallible>(()) })?;
+//! let b = Stats::from_samples("given", vec![1.1e-6, 1.2e-6, 1.3e-6], 1)?;
+//! let c = compare(&a, &b, 0.01)?;
+//! println!("{} {:?} {} {}", c.ratio, c.ci, c.p_value, c.verdict);
+//! let back = persist::from_json(&persist::to_json(&a))?;
+//! # assert_eq!(back, a);
+//! # Ok(())
+//! # }
+//! ```
 
 use std::fmt;
 
