@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 
 import performance_timing as pt
 
+# Small buffers are deliberate here; the in-cache warning is tested in test_memory.py.
+pytestmark = pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning")
+
 NOOP = lambda: None  # noqa: E731
 
 STANDARD = (TypeError, ValueError, OverflowError, MemoryError)

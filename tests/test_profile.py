@@ -13,6 +13,9 @@ import pytest
 import performance_timing as pt
 from performance_timing import timed
 
+# Small buffers are deliberate here; the in-cache warning is tested in test_memory.py.
+pytestmark = pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning")
+
 
 @pytest.fixture(autouse=True)
 def clean_profile():

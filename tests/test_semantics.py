@@ -11,6 +11,9 @@ import pytest
 
 import performance_timing as pt
 
+# Small buffers are deliberate here; the in-cache warning is tested in test_memory.py.
+pytestmark = pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning")
+
 
 # --- Timer / TimerResult -------------------------------------------------------------------
 

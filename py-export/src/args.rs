@@ -98,3 +98,45 @@ fn not_a_number(obj: &Bound<'_, PyAny>, name: &str) -> PyErr {
         type_name(obj)
     ))
 }
+
+/// Extracts a positive, finite number of seconds (`ValueError` for ≤ 0, NaN or infinity).
+pub fn positive_seconds(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::time::Duration> {
+    let secs = real(obj, name)?;
+    if secs.is_finite() && secs > 0.0 {
+        std::time::Duration::try_from_secs_f64(secs).map_err(|_| out_of_range(name, secs, "> 0"))
+    } else {
+        Err(out_of_range(name, secs, "> 0"))
+    }
+}
+
+/// Extracts a finite number of seconds ≥ 0 (`ValueError` for < 0, NaN or infinity).
+pub fn non_negative_seconds(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::time::Duration> {
+    let secs = real(obj, name)?;
+    std::time::Duration::try_from_secs_f64(secs).map_err(|_| out_of_range(name, secs, ">= 0"))
+}
+
+/// Extracts a list of real numbers from any iterable (not `str`/`bytes`), converting every
+/// element with [`real`]; messages name `name`.
+pub fn reals(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
+    let not_numbers = || {
+        PyTypeError::new_err(format!(
+            "{name} must be an iterable of real numbers, not {}",
+            type_name(obj)
+        ))
+    };
+    if is_text_or_bytes(obj) {
+        return Err(not_numbers());
+    }
+    let iter = obj.try_iter().map_err(|_| not_numbers())?;
+    let mut values = Vec::with_capacity(obj.len().unwrap_or(0));
+    for item in iter {
+        values.push(real(&item?, &format!("every element of {name}"))?);
+    }
+    Ok(values)
+}
+
+fn out_of_range(name: &str, secs: f64, rule: &str) -> PyErr {
+    PyValueError::new_err(format!(
+        "{name} must be a finite number of seconds {rule}, got {secs}"
+    ))
+}

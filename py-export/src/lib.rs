@@ -6,11 +6,13 @@
 
 mod args;
 mod bench;
+mod compare;
 mod errors;
 mod memory;
 mod parallel;
 mod profile;
 mod profiler;
+mod stats;
 mod timer;
 
 use pyo3::prelude::*;
@@ -47,6 +49,8 @@ mod native {
     #[pymodule_export]
     use crate::bench::{benchmark, benchmark_statistical, benchmark_with_warmup};
     #[pymodule_export]
+    use crate::compare::{PyComparison, compare};
+    #[pymodule_export]
     use crate::memory::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
     use crate::parallel::{
@@ -58,6 +62,8 @@ mod native {
     };
     #[pymodule_export]
     use crate::profiler::PyProfiler;
+    #[pymodule_export]
+    use crate::stats::{PyCalibration, PyOutliers, PyStats, bench};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
 

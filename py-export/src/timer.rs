@@ -123,7 +123,7 @@ pub struct PyTimer {
 }
 
 /// Python's `repr()` of a string (quotes and escapes as Python writes them).
-fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+pub(crate) fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
     Ok(PyString::new(py, s).repr()?.to_string())
 }
 

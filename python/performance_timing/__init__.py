@@ -4,6 +4,10 @@ The functions and classes are implemented in Rust (``performance_timing._native`
 
 * ``Timer`` / ``TimerResult`` — a named stopwatch and its frozen result;
 * ``benchmark``, ``benchmark_with_warmup``, ``benchmark_statistical`` — time a callable;
+* ``bench`` → ``Stats`` — a calibrated benchmark with full statistics, saved with
+  ``Stats.to_json()`` and loaded with ``Stats.from_json()``;
+* ``compare`` → ``Comparison`` — ratio of medians, interval, p-value and a verdict
+  (also ``python -m performance_timing compare old.json new.json``);
 * ``compare_seq_vs_parallel`` — the same work on one thread and on all cores;
 * ``compare_scaling`` / ``ParallelComparison`` / ``scaling_sweep`` — speedup with a confidence
   interval, efficiency, and a sweep over data sizes and thread counts;
@@ -17,48 +21,60 @@ The functions and classes are implemented in Rust (``performance_timing._native`
 
 from ._native import (
     CacheWarning,
+    Calibration,
+    Comparison,
+    Outliers,
     ParallelComparison,
     Profiler,
     Record,
     Snapshot,
+    Stats,
     Timer,
     TimerResult,
     __version__,
+    bench,
     benchmark,
     benchmark_statistical,
     benchmark_with_warmup,
+    compare,
     compare_scaling,
     compare_seq_vs_parallel,
     is_enabled,
     measure_memory_throughput,
     reset,
+    scaling_sweep,
     set_enabled,
     snapshot,
-    scaling_sweep,
     stream,
 )
 from ._timed import timed
 
 __all__ = [
     "CacheWarning",
+    "Calibration",
+    "Comparison",
+    "Outliers",
     "ParallelComparison",
     "Profiler",
     "Record",
     "Snapshot",
+    "Stats",
     "Timer",
     "TimerResult",
     "__version__",
+    "bench",
     "benchmark",
     "benchmark_statistical",
     "benchmark_with_warmup",
+    "compare",
     "compare_scaling",
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
     "reset",
+    "scaling_sweep",
     "set_enabled",
     "snapshot",
-    "timed",
-    "scaling_sweep",
     "stream",
+    "timed",
 ]

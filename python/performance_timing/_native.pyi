@@ -7,27 +7,33 @@ from typing import Any, SupportsFloat, SupportsIndex, final
 __version__: str
 __all__ = [
     "CacheWarning",
+    "Calibration",
+    "Comparison",
+    "Outliers",
     "ParallelComparison",
     "Profiler",
     "Record",
     "Snapshot",
+    "Stats",
     "Timer",
     "TimerResult",
     "__version__",
+    "bench",
     "benchmark",
     "benchmark_statistical",
     "benchmark_with_warmup",
+    "compare",
     "compare_scaling",
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
     "reset",
+    "scaling_sweep",
     "set_enabled",
     "snapshot",
+    "stream",
     "_Site",
     "_Span",
-    "scaling_sweep",
-    "stream",
 ]
 
 @final
@@ -116,9 +122,6 @@ def compare_seq_vs_parallel(
     data: Iterable[SupportsFloat], iterations: SupportsIndex
 ) -> tuple[TimerResult, TimerResult]:
     """Times the sum of squares of ``data`` sequentially and in parallel."""
-
-def measure_memory_throughput(size: SupportsIndex, iterations: SupportsIndex) -> float:
-    """Best-pass memory read bandwidth of ``size`` float64 values, in decimal GB/s."""
 
 @final
 class Record:
@@ -278,3 +281,153 @@ def scaling_sweep(
     runs: SupportsIndex = 5,
 ) -> list[ParallelComparison]:
     """``compare_scaling`` over every size in ``sizes`` and thread count in ``threads``."""
+
+@final
+class Outliers:
+    """Tukey outlier counts: ``mild`` (1.5–3 IQR outside the quartiles) and ``severe`` (beyond 3 IQR)."""
+
+    @property
+    def mild(self) -> int:
+        """Mild outliers (between 1.5 and 3 IQR outside the quartiles)."""
+    @property
+    def severe(self) -> int:
+        """Severe outliers (beyond 3 IQR outside the quartiles)."""
+    @property
+    def low(self) -> int:
+        """Outliers below the lower fence (mild and severe)."""
+    @property
+    def high(self) -> int:
+        """Outliers above the upper fence (mild and severe)."""
+
+@final
+class Calibration:
+    """Calibration figures of a measured ``Stats``, in seconds."""
+
+    @property
+    def clock_resolution(self) -> float:
+        """The smallest non-zero step of the clock, in seconds."""
+    @property
+    def clock_read_cost(self) -> float:
+        """The cost of one clock read, in seconds."""
+    @property
+    def overhead(self) -> float:
+        """The harness's own cost per iteration (a no-op callable), in seconds."""
+
+@final
+class Stats:
+    """Statistics of a benchmark, in seconds per iteration."""
+
+    @staticmethod
+    def from_samples(
+        samples: Iterable[SupportsFloat],
+        iterations_per_sample: SupportsIndex | None = None,
+        name: str | None = None,
+        unit: str | None = None,
+    ) -> Stats:
+        """Statistics of given per-iteration samples (at least 2 finite numbers >= 0)."""
+    @classmethod
+    def from_json(cls, s: str) -> Stats:
+        """Loads statistics saved by ``to_json()``."""
+    def to_json(self) -> str:
+        """The statistics as a JSON document (versioned schema, with metadata)."""
+    @property
+    def name(self) -> str:
+        """The benchmark's name."""
+    @property
+    def unit(self) -> str:
+        """The unit of the samples (``"s"``: seconds per iteration)."""
+    @property
+    def samples(self) -> list[float]:
+        """The per-iteration samples, in the order they were taken."""
+    @property
+    def iterations_per_sample(self) -> int:
+        """Calls per sample."""
+    @property
+    def mean(self) -> float:
+        """Arithmetic mean."""
+    @property
+    def median(self) -> float:
+        """Median (mean of the two middle values for an even count)."""
+    @property
+    def stddev(self) -> float:
+        """Sample standard deviation (n - 1), as ``statistics.stdev``."""
+    @property
+    def mad(self) -> float:
+        """Median absolute deviation from the median (unscaled)."""
+    @property
+    def iqr(self) -> float:
+        """Interquartile range."""
+    @property
+    def min(self) -> float:
+        """Smallest sample."""
+    @property
+    def max(self) -> float:
+        """Largest sample."""
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation, ``stddev / mean``."""
+    @property
+    def outliers(self) -> Outliers:
+        """Tukey outlier counts."""
+    @property
+    def median_ci(self) -> tuple[float, float]:
+        """95 % confidence interval of the median, from order statistics."""
+    @property
+    def mean_ci(self) -> tuple[float, float]:
+        """95 % confidence interval of the mean (Student's t)."""
+    @property
+    def ops_per_second(self) -> float:
+        """Operations per second, ``1 / mean``."""
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings when the result is unstable or suspect."""
+    @property
+    def calibration(self) -> Calibration | None:
+        """Calibration figures of the run, or ``None`` for given samples."""
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Where the samples were taken: clock, cpu_count, python, platform, timing_runtime."""
+    def percentile(self, q: SupportsFloat) -> float:
+        """The ``q``-th percentile, ``0 <= q <= 100`` (linear interpolation)."""
+    def __len__(self) -> int: ...
+
+@final
+class Comparison:
+    """A candidate compared with a baseline: ratio, interval, p-value and verdict."""
+
+    @property
+    def ratio(self) -> float:
+        """Candidate median / baseline median."""
+    @property
+    def ci(self) -> tuple[float, float]:
+        """Interval of the ratio, ``(low, high)``."""
+    @property
+    def p_value(self) -> float:
+        """Two-sided Mann-Whitney U p-value."""
+    @property
+    def verdict(self) -> str:
+        """``"faster"``, ``"slower"`` or ``"no change"``."""
+    @property
+    def noise(self) -> float:
+        """The noise floor used (a fraction)."""
+    @property
+    def baseline(self) -> str:
+        """The baseline's name."""
+    @property
+    def candidate(self) -> str:
+        """The candidate's name."""
+
+def bench(
+    func: Callable[[], object],
+    *,
+    name: str | None = None,
+    warmup: SupportsFloat = 0.1,
+    min_time: SupportsFloat = 0.005,
+    max_time: SupportsFloat = 5.0,
+    samples: SupportsIndex = 50,
+    progress: bool = True,
+) -> Stats:
+    """Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration)."""
+
+def compare(baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01) -> Comparison:
+    """Compares ``candidate`` with ``baseline``: ratio of medians, interval, p-value, verdict."""

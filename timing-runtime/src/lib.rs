@@ -4,7 +4,10 @@
 //! arguments and maps [`TimingError`] to Python exceptions.
 //!
 //! * [`Timer`] / [`TimerResult`]: a named stopwatch and its frozen result.
-//! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures.
+//! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures,
+//!   and [`bench::bench`], the calibrated harness returning [`Stats`].
+//! * [`stats`], [`compare`], [`persist`], [`calibrate`]: statistics, comparison with a verdict,
+//!   JSON, and calibration of the clock and the harness.
 //! * [`parallel`]: sequential vs parallel (rayon) sum of squares, speedup with a confidence
 //!   interval ([`median_interval`]) and a scaling sweep.
 //! * [`memory`]: memory read bandwidth in decimal GB/s.
@@ -36,13 +39,16 @@
 extern crate self as timing_runtime;
 
 pub mod bench;
+pub mod calibrate;
 pub mod clock;
+pub mod compare;
 pub mod error;
 pub mod fast_clock;
 pub mod host;
 pub mod median_interval;
 pub mod memory;
 pub mod parallel;
+pub mod persist;
 pub mod profile;
 pub mod profiler;
 pub mod reduce;
@@ -52,9 +58,11 @@ pub mod stream;
 pub mod team;
 pub mod timer;
 
-pub use bench::{BenchError, StatisticalResult};
+pub use bench::{BenchError, BenchOptions, StatisticalResult};
+pub use compare::{Comparison, Verdict};
 pub use error::TimingError;
 pub use profiler::Profiler;
+pub use stats::Stats;
 pub use timer::{Timer, TimerResult};
 
 /// Records every call of a function in the global profile.
