@@ -118,8 +118,26 @@ impl PyTimerResult {
 /// result on ``timer.result``; an exception in the block is never swallowed.
 #[pyclass(frozen, module = "performance_timing", name = "Timer")]
 pub struct PyTimer {
-    inner: Mutex<timing_runtime::Timer>,
-    result: Mutex<Option<Py<PyTimerResult>>>,
+    state: Mutex<TimerState>,
+}
+
+/// The timer and, once stopped by `stop()` or a `with` block, the iteration count of its
+/// result. The `TimerResult` object is built when asked for, so a `with` block allocates
+/// nothing.
+struct TimerState {
+    timer: timing_runtime::Timer,
+    result_iterations: Option<u64>,
+}
+
+impl TimerState {
+    fn result(&self) -> Option<PyResult<PyTimerResult>> {
+        let iterations = self.result_iterations?;
+        Some(
+            timing_runtime::TimerResult::new(self.timer.name(), self.timer.elapsed(), iterations)
+                .map(PyTimerResult::from_runtime)
+                .map_err(timing_error),
+        )
+    }
 }
 
 /// Python's `repr()` of a string (quotes and escapes as Python writes them).
@@ -127,17 +145,12 @@ pub(crate) fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
     Ok(PyString::new(py, s).repr()?.to_string())
 }
 
-fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Nothing panics while holding these locks; recover the data if that ever changes.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl PyTimer {
-    fn stop_inner(&self, py: Python<'_>, iterations: u64) -> PyResult<Py<PyTimerResult>> {
-        let result = locked(&self.inner).stop(iterations).map_err(timing_error)?;
-        let result = Py::new(py, PyTimerResult::from_runtime(result))?;
-        *locked(&self.result) = Some(result.clone_ref(py));
-        Ok(result)
+    fn lock(&self) -> MutexGuard<'_, TimerState> {
+        // Nothing panics while holding the lock; recover the data if that ever changes.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -146,53 +159,55 @@ impl PyTimer {
     #[new]
     fn new(name: String) -> Self {
         Self {
-            inner: Mutex::new(timing_runtime::Timer::start(name)),
-            result: Mutex::new(None),
+            state: Mutex::new(TimerState {
+                timer: timing_runtime::Timer::start(name),
+                result_iterations: None,
+            }),
         }
     }
 
     /// The timer's name.
     #[getter]
     fn name(&self) -> String {
-        locked(&self.inner).name().to_owned()
+        self.lock().timer.name().to_owned()
     }
 
     /// Seconds since the (re)start, or the frozen duration once stopped.
     fn elapsed(&self) -> f64 {
-        locked(&self.inner).elapsed_secs()
+        self.lock().timer.elapsed_secs()
     }
 
     /// Stops the timer and returns its ``TimerResult`` for ``iterations`` iterations (≥ 1).
     /// Calling it again returns the same frozen duration.
     #[pyo3(signature = (iterations = None))]
-    fn stop(
-        &self,
-        py: Python<'_>,
-        iterations: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<PyTimerResult>> {
+    fn stop(&self, iterations: Option<&Bound<'_, PyAny>>) -> PyResult<PyTimerResult> {
         let iterations = match iterations {
             Some(obj) => args::count(obj, "iterations", 1)?,
             None => 1,
         };
-        self.stop_inner(py, iterations)
+        let mut state = self.lock();
+        let result = state.timer.stop(iterations).map_err(timing_error)?;
+        state.result_iterations = Some(iterations);
+        Ok(PyTimerResult::from_runtime(result))
     }
 
     /// Starts the timer again from zero and forgets the last result.
     fn restart(&self) {
-        locked(&self.inner).restart();
-        *locked(&self.result) = None;
+        let mut state = self.lock();
+        state.timer.restart();
+        state.result_iterations = None;
     }
 
     /// Whether the timer is stopped (frozen).
     #[getter]
     fn stopped(&self) -> bool {
-        locked(&self.inner).is_stopped()
+        self.lock().timer.is_stopped()
     }
 
     /// The result of the last ``stop()`` or ``with`` block, or ``None``.
     #[getter]
-    fn result(&self, py: Python<'_>) -> Option<Py<PyTimerResult>> {
-        locked(&self.result).as_ref().map(|r| r.clone_ref(py))
+    fn result(&self) -> PyResult<Option<PyTimerResult>> {
+        self.lock().result().transpose()
     }
 
     fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
@@ -203,21 +218,22 @@ impl PyTimer {
     #[pyo3(signature = (_exc_type = None, _exc_value = None, _traceback = None))]
     fn __exit__(
         &self,
-        py: Python<'_>,
         _exc_type: Option<&Bound<'_, PyAny>>,
         _exc_value: Option<&Bound<'_, PyAny>>,
         _traceback: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<bool> {
+    ) -> bool {
+        let mut state = self.lock();
         // A `stop()` inside the block already chose the iteration count: keep its result.
-        let already_stopped = locked(&self.inner).is_stopped() && locked(&self.result).is_some();
-        if !already_stopped {
-            self.stop_inner(py, 1)?;
+        if state.result_iterations.is_none() {
+            state.timer.freeze();
+            state.result_iterations = Some(1);
         }
-        Ok(false)
+        false
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let t = locked(&self.inner);
+        let state = self.lock();
+        let t = &state.timer;
         Ok(format!(
             "Timer(name={}, elapsed={:.6}, stopped={})",
             py_repr(py, t.name())?,

@@ -64,6 +64,13 @@ impl Timer {
         self.frozen.is_some()
     }
 
+    /// Stops the timer if it is running (a no-op when already stopped).
+    pub fn freeze(&mut self) {
+        if self.frozen.is_none() {
+            self.frozen = Some(self.elapsed());
+        }
+    }
+
     /// Stops the timer (if it is running) and returns its result for `iterations` iterations.
     ///
     /// Calling it again returns the same frozen duration. `iterations` below 1 is an error and
