@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pathlib
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -27,3 +31,29 @@ def seed_python_snippets() -> list[tuple[str, str]]:
 def calls():
     """A list that fixture workloads append to, so tests can count calls."""
     return []
+
+
+def seconds_until_interrupted(call: str, delay: float = 0.3) -> float:
+    """Runs ``call`` (Python source using ``pt``) in a fresh interpreter, sends it SIGINT after
+    ``delay`` seconds, and returns how long it took to raise KeyboardInterrupt."""
+    code = (
+        "import time, performance_timing as pt\n"
+        "print('ready', flush=True)\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        f"    {call}\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', round(time.perf_counter() - t, 2), flush=True)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert out.startswith("interrupted"), err
+    return float(out.split()[1])

@@ -11,6 +11,8 @@ import pytest
 
 import performance_timing as pt
 
+from conftest import seconds_until_interrupted
+
 # Small buffers are deliberate here; the in-cache warning is tested in test_memory.py.
 pytestmark = pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning")
 
@@ -193,31 +195,7 @@ def test_exception_propagates_unchanged_and_stops_loop(calls):
 
 def test_ctrl_c_stops_a_long_builtin_loop():
     """A C callable never runs the interpreter's signal check; our loop must."""
-    import signal
-    import subprocess
-    import sys
-
-    code = (
-        "import time, performance_timing as pt\n"
-        "print('ready', flush=True)\n"
-        "t = time.perf_counter()\n"
-        "try:\n"
-        "    pt.benchmark('spin', int, iterations=10**15)\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', round(time.perf_counter() - t, 2), flush=True)\n"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert out.startswith("interrupted"), err
-    assert float(out.split()[1]) < 30
+    assert seconds_until_interrupted("pt.benchmark('spin', int, iterations=10**15)") < 30
 
 
 # --- compare_seq_vs_parallel ---------------------------------------------------------------

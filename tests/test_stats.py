@@ -12,6 +12,8 @@ import time
 import pytest
 
 import performance_timing
+
+from conftest import seconds_until_interrupted
 from performance_timing import Stats, bench
 
 FIXED = [
@@ -298,26 +300,5 @@ def test_exported_names():
 
 def test_ctrl_c_stops_bench_of_a_c_builtin():
     """``int`` never runs the interpreter's signal check; bench's loop checks every 64 calls."""
-    import signal
-    import subprocess
-
-    code = (
-        "import time, performance_timing as pt\n"
-        "print('ready', flush=True)\n"
-        "t = time.perf_counter()\n"
-        "try:\n"
-        "    pt.bench(int, min_time=100, max_time=200, warmup=0, progress=False)\n"
-        "except KeyboardInterrupt:\n"
-        "    print('interrupted', round(time.perf_counter() - t, 2), flush=True)\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert out.startswith("interrupted"), err
-    assert float(out.split()[1]) < 30
+    call = "pt.bench(int, min_time=100, max_time=200, warmup=0, progress=False)"
+    assert seconds_until_interrupted(call, delay=0.5) < 30

@@ -1,5 +1,6 @@
-//! Recording behaviour of the global profiler, driven through the same `CallSite`/`Guard`
-//! interface `#[timed]` expands to. Every test uses its own names: they share one profile.
+//! Recording behaviour of the global profiler, through `#[timed]` and through the
+//! `CallSite`/`Guard` interface it expands to. Every test uses its own names: they share one
+//! profile.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,6 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use timing_runtime::profile::{self, CallSite, Guard, Span, TimedFuture};
+use timing_runtime::timed;
 
 macro_rules! site {
     ($name:expr) => {{
@@ -24,8 +26,8 @@ fn calls(name: &str) -> u64 {
 
 #[test]
 fn exact_counts_from_eight_threads() {
+    #[timed(name = "eight_threads_hot")]
     fn hot() {
-        let _g = Guard::enter(site!("eight_threads_hot"));
         std::hint::black_box(1 + 1);
     }
     let handles: Vec<_> = (0..8)
@@ -63,12 +65,12 @@ fn exact_counts_from_eight_threads() {
 
 #[test]
 fn self_time_excludes_timed_children() {
+    #[timed(name = "nested_inner")]
     fn inner() {
-        let _g = Guard::enter(site!("nested_inner"));
         thread::sleep(Duration::from_millis(20));
     }
+    #[timed(name = "nested_outer")]
     fn outer() {
-        let _g = Guard::enter(site!("nested_outer"));
         thread::sleep(Duration::from_millis(10));
         inner();
         inner();
@@ -95,8 +97,8 @@ fn self_time_excludes_timed_children() {
 
 #[test]
 fn recursion_counts_calls_but_not_inclusive_time_twice() {
+    #[timed(name = "recursive")]
     fn recurse(depth: u32) {
-        let _g = Guard::enter(site!("recursive"));
         thread::sleep(Duration::from_millis(2));
         if depth > 1 {
             recurse(depth - 1);
@@ -118,16 +120,16 @@ fn recursion_counts_calls_but_not_inclusive_time_twice() {
 
 #[test]
 fn early_returns_and_panics_are_recorded() {
+    #[timed(name = "early_return")]
     fn early(x: i32) -> Result<i32, String> {
-        let _g = Guard::enter(site!("early_return"));
         if x < 0 {
             return Err("negative".into());
         }
         let y: i32 = "12".parse().map_err(|_| "parse")?;
         Ok(x + y)
     }
+    #[timed(name = "panicking")]
     fn panics() {
-        let _g = Guard::enter(site!("panicking"));
         panic!("boom");
     }
     assert!(early(-1).is_err());
