@@ -14,3 +14,6 @@ run .venv/bin/python examples/profile_from_python.py
 run cargo run --release --quiet -p performance-timing-examples --bin tour
 run cargo run --release --quiet -p performance-timing-examples --bin pipeline
 run cargo run --release --quiet -p performance-timing-examples --bin async_profile
+run .venv/bin/python examples/scaling.py
+run .venv/bin/python examples/chunk_size.py
+run cargo run --release --quiet -p performance-timing-examples --bin stream
