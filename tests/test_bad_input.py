@@ -210,3 +210,68 @@ def test_fuzzed_profiler_and_results(name, duration):
 def test_optional_iterations_default_to_one():
     assert pt.Timer("t").stop(iterations=None).iterations == 1
     assert pt.TimerResult("r", 1.0, None).iterations == 1
+
+
+# --- every later entry point, fuzzed the same way ------------------------------------------
+
+
+def _tame(v):
+    """Keep fuzzed values from starting long or huge runs when they happen to be valid."""
+    if isinstance(v, int) and not isinstance(v, bool) and v > 8:
+        return 8
+    if isinstance(v, float) and v > 0.05:
+        return 0.05
+    return v
+
+
+def _stats():
+    return pt.Stats.from_samples([1e-6, 1.1e-6, 0.9e-6, 1.05e-6], name="s")
+
+
+def _record():
+    with pt.timed("fuzz_record"):
+        pass
+    return pt.snapshot()["fuzz_record"]
+
+
+QUICK = dict(warmup=0, min_time=0.001, max_time=0.05, samples=3, progress=False)
+
+LATER_ENTRY_POINTS = {
+    "bench.func": lambda v: pt.bench(v, **QUICK),
+    "bench.name": lambda v: pt.bench(NOOP, **{**QUICK, "name": v}),
+    "bench.warmup": lambda v: pt.bench(NOOP, **{**QUICK, "warmup": v}),
+    "bench.min_time": lambda v: pt.bench(NOOP, **{**QUICK, "min_time": v}),
+    "bench.max_time": lambda v: pt.bench(NOOP, **{**QUICK, "max_time": v}),
+    "bench.samples": lambda v: pt.bench(NOOP, **{**QUICK, "samples": v}),
+    "Stats.from_samples": lambda v: pt.Stats.from_samples(v),
+    "Stats.from_json": lambda v: pt.Stats.from_json(v),
+    "Stats.percentile": lambda v: _stats().percentile(v),
+    "compare.baseline": lambda v: pt.compare(v, _stats()),
+    "compare.noise": lambda v: pt.compare(_stats(), _stats(), noise=v),
+    "measure_memory_throughput.kernel": lambda v: pt.measure_memory_throughput(size=64, iterations=1, kernel=v),
+    "measure_memory_throughput.threads": lambda v: pt.measure_memory_throughput(size=64, iterations=1, threads=v),
+    "stream.size": lambda v: pt.stream(size=v, iterations=1),
+    "stream.iterations": lambda v: pt.stream(size=64, iterations=v),
+    "stream.threads": lambda v: pt.stream(size=64, iterations=1, threads=v),
+    "compare_scaling.data": lambda v: pt.compare_scaling(v, iterations=1, runs=1),
+    "compare_scaling.threads": lambda v: pt.compare_scaling([1.0] * 64, iterations=1, runs=1, threads=v),
+    "scaling_sweep.sizes": lambda v: pt.scaling_sweep(v, iterations=1, runs=1),
+    "scaling_sweep.threads": lambda v: pt.scaling_sweep([64], threads=v, iterations=1, runs=1),
+    "snapshot.__getitem__": lambda v: pt.snapshot()[v],
+    "Record.percentile": lambda v: _record().percentile(v),
+    "set_enabled": lambda v: pt.set_enabled(v),
+    "timed": lambda v: pt.timed(v),
+}
+
+
+@pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning")
+@settings(max_examples=400, deadline=None)
+@given(entry=st.sampled_from(sorted(LATER_ENTRY_POINTS)), value=ANY_VALUE)
+def test_fuzzed_later_entry_points_raise_only_standard_exceptions(entry, value):
+    value = [_tame(x) for x in value] if isinstance(value, list) else _tame(value)
+    try:
+        LATER_ENTRY_POINTS[entry](value)
+    except (*STANDARD, KeyError):
+        pass
+    finally:
+        pt.set_enabled(True)
