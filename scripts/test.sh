@@ -6,6 +6,8 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "==> cargo doc (-D warnings: the docs.rs pages build cleanly)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --quiet
 echo "==> cargo test --workspace"
 cargo test --workspace --quiet
 echo "==> cargo test -p timing-macros --features disabled (instrumentation compiled out)"

@@ -4,7 +4,7 @@
 //! returned as [`BenchError::Aborted`] (the Python layer uses it to propagate an exception
 //! unchanged). Arguments are validated before the closure is ever called.
 //!
-//! [`bench`] is the full harness: calibration (clock, harness overhead, iterations per sample),
+//! [`bench()`] is the full harness: calibration (clock, harness overhead, iterations per sample),
 //! time-based warm-up, a time budget, and [`Stats`] with every statistic. All functions time
 //! their loops with the same block timer.
 
@@ -187,7 +187,7 @@ where
     })
 }
 
-/// Whether [`bench`] reports progress.
+/// Whether [`bench()`] reports progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
     /// Report progress of runs longer than about a second (the sink decides where; the
@@ -197,7 +197,7 @@ pub enum Progress {
     Off,
 }
 
-/// A progress report of a running [`bench`]: sent at most every 100 ms once the run has lasted
+/// A progress report of a running [`bench()`]: sent at most every 100 ms once the run has lasted
 /// a second, and once with `finished` set at the end if any report was sent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProgressUpdate<'a> {
@@ -231,7 +231,7 @@ impl ProgressUpdate<'_> {
     }
 }
 
-/// The options of [`bench`]; [`BenchOptions::new`] gives the defaults.
+/// The options of [`bench()`]; [`BenchOptions::new`] gives the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenchOptions {
     /// The benchmark's name.
@@ -345,7 +345,7 @@ where
     bench_with(options, f, noop, stderr_progress())
 }
 
-/// [`bench`] with the no-op closure that calibrates the harness overhead (it must go through
+/// [`bench()`] with the no-op closure that calibrates the harness overhead (it must go through
 /// the same calling path as `f`, e.g. a no-op Python callable) and a progress sink.
 pub fn bench_with<E, F, O, P>(
     options: &BenchOptions,

@@ -4,7 +4,7 @@
 //! arguments and maps [`TimingError`] to Python exceptions.
 //!
 //! * [`Timer`] / [`TimerResult`]: a named stopwatch and its frozen result.
-//! * [`bench`]: `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures,
+//! * [`bench`](mod@bench): `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures,
 //!   and [`bench::bench`], the calibrated harness returning [`Stats`].
 //! * [`stats`], [`compare`], [`persist`], [`calibrate`]: statistics, comparison with a verdict,
 //!   JSON, and calibration of the clock and the harness.

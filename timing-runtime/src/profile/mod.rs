@@ -2,7 +2,7 @@
 //!
 //! Every instrumented call site is a `static` [`CallSite`] with a lazily assigned id. Each
 //! thread records into its own slots (no locks, no shared atomics on the hot path: owner-only
-//! relaxed stores), which [`snapshot`] reads and merges without stopping anyone. A thread that
+//! relaxed stores), which [`snapshot()`] reads and merges without stopping anyone. A thread that
 //! exits hands its counters to an "exited threads" total, so nothing is lost.
 //!
 //! Per call site: calls, total (inclusive) time, self time (excluding timed children, even
