@@ -270,13 +270,14 @@ def test_timed_misuse():
         pt.set_enabled("yes")
 
 
-def test_span_closed_on_another_thread_is_an_error():
-    span = pt._native._Site("tests", "cross_thread").open()
+def test_scope_closed_on_another_thread_is_an_error():
+    scope = timed("cross_thread")
+    scope.__enter__()
     errors = []
 
     def close():
         try:
-            span.close()
+            scope.__exit__(None, None, None)
         except RuntimeError as e:
             errors.append(e)
 
@@ -284,6 +285,8 @@ def test_span_closed_on_another_thread_is_an_error():
     t.start()
     t.join()
     assert errors and "thread" in str(errors[0])
+    scope.__exit__(None, None, None)  # the thread that opened it can still close it
+    assert pt.snapshot()["cross_thread"].calls == 1
 
 
 def test_import_stays_light():

@@ -57,9 +57,7 @@ mod native {
         PyParallelComparison, compare_scaling, compare_seq_vs_parallel, scaling_sweep,
     };
     #[pymodule_export]
-    use crate::profile::{
-        PyRecord, PySite, PySnapshot, PySpan, is_enabled, reset, set_enabled, snapshot,
-    };
+    use crate::profile::{PyRecord, PyScope, PySnapshot, is_enabled, reset, set_enabled, snapshot};
     #[pymodule_export]
     use crate::profiler::PyProfiler;
     #[pymodule_export]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use pyo3::exceptions::{PyKeyError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use timing_runtime::profile::{self, CallSite, Record, Snapshot, Span};
+use timing_runtime::profile::{self, CallSite, Record, Snapshot};
 
 use crate::args;
 use crate::errors::timing_error;
@@ -271,49 +271,72 @@ pub fn is_enabled() -> bool {
     profile::is_enabled()
 }
 
-/// A call site for Python code, interned by ``(module, name)``; ``open()`` starts a span.
-/// Used by ``performance_timing.timed``.
-#[pyclass(frozen, module = "performance_timing._native", name = "_Site")]
-pub struct PySite {
-    site: &'static CallSite,
+/// A named scope of Python code in the global profile, interned by ``(module, name)``; the
+/// native base of ``performance_timing.timed``. As a context manager it records the block;
+/// ``enter()``/``exit()`` do the same for the decorator's wrapper. Scopes nest, may be re-entered
+/// (recursion) and are per thread: one must end on the thread that started it.
+#[pyclass(
+    frozen,
+    subclass,
+    module = "performance_timing._native",
+    name = "_Scope"
+)]
+pub struct PyScope {
+    site: Option<&'static CallSite>,
 }
 
-#[pymethods]
-impl PySite {
-    #[new]
-    fn new(module: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let module = name_arg(module).map_err(|_| PyTypeError::new_err("module must be a str"))?;
-        let name = name_arg(name)?;
-        Ok(Self {
-            site: profile::intern(&module, &name),
+impl PyScope {
+    fn site(&self) -> PyResult<&'static CallSite> {
+        self.site.ok_or_else(|| {
+            PyTypeError::new_err("timed() needs a name when used as a context manager")
         })
     }
-
-    /// Opens a span of this site on the calling thread.
-    fn open(&self) -> PySpan {
-        PySpan {
-            span: std::sync::Mutex::new(Some(Span::open(self.site))),
-        }
-    }
-}
-
-/// An open span; ``close()`` records it (on the thread that opened it).
-#[pyclass(frozen, module = "performance_timing._native", name = "_Span")]
-pub struct PySpan {
-    span: std::sync::Mutex<Option<Span>>,
 }
 
 #[pymethods]
-impl PySpan {
-    /// Records the span. Closing twice does nothing; closing on another thread raises
-    /// ``RuntimeError`` and records nothing.
-    fn close(&self) -> PyResult<()> {
-        let span = self.span.lock().unwrap_or_else(|p| p.into_inner()).take();
-        match span {
-            Some(span) => span
-                .close()
-                .map_err(|e| PyRuntimeError::new_err(e.to_string())),
-            None => Ok(()),
-        }
+impl PyScope {
+    #[new]
+    #[pyo3(signature = (module, name = None))]
+    fn new(module: &Bound<'_, PyAny>, name: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let module = name_arg(module).map_err(|_| PyTypeError::new_err("module must be a str"))?;
+        let site = match name {
+            Some(name) => Some(profile::intern(&module, &name_arg(name)?)),
+            None => None,
+        };
+        Ok(Self { site })
+    }
+
+    /// The scope's name (``None`` for an unnamed ``timed()`` decorator factory).
+    #[getter]
+    fn name(&self) -> Option<&'static str> {
+        self.site.and_then(CallSite::explicit_name)
+    }
+
+    /// Starts the scope on the calling thread.
+    fn enter(&self) -> PyResult<()> {
+        profile::enter_scope(self.site()?);
+        Ok(())
+    }
+
+    /// Ends and records the innermost open scope of this name on the calling thread
+    /// (``RuntimeError`` when there is none, e.g. on another thread).
+    fn exit(&self) -> PyResult<()> {
+        profile::exit_scope(self.site()?).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+        slf.get().enter()?;
+        Ok(slf)
+    }
+
+    #[pyo3(signature = (_exc_type = None, _exc_value = None, _traceback = None))]
+    fn __exit__(
+        &self,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc_value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        self.exit()?;
+        Ok(false)
     }
 }

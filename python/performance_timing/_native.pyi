@@ -4,6 +4,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, final
 
+from typing_extensions import disjoint_base
+
 __version__: str
 __all__ = [
     "CacheWarning",
@@ -32,8 +34,7 @@ __all__ = [
     "set_enabled",
     "snapshot",
     "stream",
-    "_Site",
-    "_Span",
+    "_Scope",
 ]
 
 @final
@@ -180,14 +181,25 @@ class Snapshot:
     def to_json(self) -> str:
         """The snapshot as JSON."""
 
-@final
-class _Site:
-    def __new__(cls, module: str, name: str) -> _Site: ...
-    def open(self) -> _Span: ...
+@disjoint_base
+class _Scope:
+    """A named scope of Python code in the global profile (the base of ``timed``)."""
 
-@final
-class _Span:
-    def close(self) -> None: ...
+    def __new__(cls, module: str, name: str | None = None) -> _Scope: ...
+    @property
+    def name(self) -> str | None:
+        """The scope's name."""
+    def enter(self) -> None:
+        """Starts the scope on the calling thread."""
+    def exit(self) -> None:
+        """Ends the innermost open scope of this name on the calling thread."""
+    def __enter__(self) -> _Scope: ...
+    def __exit__(
+        self,
+        _exc_type: type[BaseException] | None = None,
+        _exc_value: BaseException | None = None,
+        _traceback: TracebackType | None = None,
+    ) -> bool: ...
 
 def snapshot() -> Snapshot:
     """Takes an immutable snapshot of the global profile."""

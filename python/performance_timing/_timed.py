@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._native import _Site
+from ._native import _Scope
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs ~6 ms
 
@@ -13,8 +13,7 @@ if TYPE_CHECKING:
 
     F = TypeVar("F", bound=Callable[..., Any])
 
-# `functools` and `threading` are imported on first use: `import performance_timing` stays
-# cheap (inspect, typing and functools would add ~15 ms to every interpreter start).
+# `functools` is imported on first decoration: `import performance_timing` stays cheap.
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
 
 
@@ -37,50 +36,53 @@ def _decorate(func: F, name: str | None) -> F:
         return type(func)(_decorate(func.__func__, name))  # type: ignore[return-value]
     if not callable(func):
         raise TypeError(f"timed can only decorate a callable, not {type(func).__name__}")
+    import functools
+
     label = name or getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
     module = getattr(func, "__module__", None) or "python"
-    site = _Site(module, label or repr(func))
-
-    import functools
+    scope = _Scope(module, label or repr(func))
+    enter, exit_ = scope.enter, scope.exit
 
     if _is_coroutine_function(func):
 
         @functools.wraps(func)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            span = site.open()
+            enter()
             try:
                 return await func(*args, **kwargs)
             finally:
-                span.close()
+                exit_()
 
         return async_wrapper  # type: ignore[return-value]
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        span = site.open()
+        enter()
         try:
             return func(*args, **kwargs)
         finally:
-            span.close()
+            exit_()
 
     return wrapper  # type: ignore[return-value]
 
 
-class timed:
+class timed(_Scope):
     """Records Python code into the global profile, next to ``#[timed]`` Rust functions.
 
     As a decorator — ``@timed``, ``@timed("name")`` or ``@timed(name="name")`` — every call
     of the function is recorded (under its ``__qualname__`` by default); the wrapper keeps the
     function's ``__name__``, ``__doc__`` and signature (``functools.wraps``) and works on
-    methods. As a context manager — ``with timed("stage"):`` — the block is recorded.
+    methods, ``classmethod`` and ``staticmethod``. As a context manager —
+    ``with timed("stage"):`` — the block is recorded; the same object may be entered again,
+    nested, and from several threads.
 
     Self time is exclusive across the language boundary: Rust ``#[timed]`` functions called
     inside count as children. A coroutine function is timed from start to finish (wall
     time, including time suspended at ``await``); a generator function only for creating
-    the generator. Spans must end on the thread that started them.
+    the generator. A scope must end on the thread that started it (``RuntimeError``).
     """
 
-    __slots__ = ("_local", "_name", "_site")
+    __slots__ = ()
 
     def __new__(cls, name: Any = None, /, **kwargs: Any) -> Any:
         unknown = set(kwargs) - {"name"}
@@ -90,32 +92,19 @@ class timed:
         if callable(name) and not isinstance(name, str):
             # Bare @timed on a function.
             return _decorate(name, None if keyword is None else _check_name(keyword))
+        if isinstance(name, (classmethod, staticmethod)):
+            return _decorate(name, None if keyword is None else _check_name(keyword))
         if name is not None and keyword is not None:
             raise TypeError("timed() takes the name once: positionally or as name=")
         chosen = name if name is not None else keyword
-        self = super().__new__(cls)
-        self._name = None if chosen is None else _check_name(chosen)
-        caller = sys._getframe(1).f_globals.get("__name__", "python")
-        self._site = None if self._name is None else _Site(caller, self._name)
-        import threading
-
-        self._local = threading.local()
-        return self
+        module = sys._getframe(1).f_globals.get("__name__", "python")
+        if chosen is None:
+            return super().__new__(cls, module)
+        return super().__new__(cls, module, _check_name(chosen))
 
     def __call__(self, func: F) -> F:
         """Decorates ``func`` (``@timed("name")`` / ``@timed()``)."""
-        return _decorate(func, self._name)
-
-    def __enter__(self) -> timed:
-        if self._site is None:
-            raise TypeError("timed() needs a name when used as a context manager")
-        stack = self._local.__dict__.setdefault("spans", [])
-        stack.append(self._site.open())
-        return self
-
-    def __exit__(self, *exc_info: object) -> bool:
-        self._local.spans.pop().close()
-        return False
+        return _decorate(func, self.name)
 
     def __repr__(self) -> str:
-        return f"timed({self._name!r})"
+        return f"timed({self.name!r})"

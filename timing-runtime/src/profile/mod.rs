@@ -27,10 +27,12 @@ pub mod guard;
 pub mod histogram;
 mod local;
 mod registry;
+mod scope;
 mod slot;
 pub mod snapshot;
 
 pub use callsite::CallSite;
 pub use guard::{Guard, Span, TimedFuture, WrongThread};
 pub use registry::{intern, is_enabled, reset, set_enabled};
+pub use scope::{NoOpenScope, enter_scope, exit_scope};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
