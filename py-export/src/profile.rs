@@ -303,6 +303,10 @@ impl PyScope {
             Some(name) => Some(profile::intern(&module, &name_arg(name)?)),
             None => None,
         };
+        if let Some(site) = site {
+            // First-call set-up now, so a decorated function's first call is not an outlier.
+            profile::prepare(site);
+        }
         Ok(Self { site })
     }
 

@@ -3,7 +3,11 @@
 //! Uses [`quanta`]: on x86-64 with an invariant TSC, a read is one `rdtsc` (≈ 9 ns on this
 //! project's reference VM, against ≈ 22 ns for `std::time::Instant::now()`); elsewhere quanta
 //! falls back to the OS monotonic clock. Calibration against the monotonic clock (≈ 0.6 ms)
-//! happens lazily on first use — the first `#[timed]` call or snapshot — never at import.
+//! happens once, lazily: on the first `#[timed]` call or snapshot, or before the timed region
+//! of every measuring helper of this crate (`Timer`, the benchmarks, the memory and parallel
+//! kernels call [`calibrate`] first), so no measurement of ours ever contains it. The import
+//! of the Python module does not calibrate (no thread is started at import: that would
+//! deadlock a child forked while it runs).
 //! Raw readings are converted to nanoseconds only when a snapshot is read.
 
 use std::sync::LazyLock;
@@ -33,7 +37,8 @@ pub fn raw_to_nanos(raw_ticks: u64) -> u64 {
     }
 }
 
-/// Forces calibration now (otherwise it happens on first use).
+/// Forces calibration now (otherwise it happens on first use). Measuring code calls this
+/// before its timed region when `#[timed]` code runs inside it.
 pub fn calibrate() {
     LazyLock::force(&CLOCK);
 }

@@ -34,5 +34,5 @@ pub mod snapshot;
 pub use callsite::CallSite;
 pub use guard::{Guard, Span, TimedFuture, WrongThread};
 pub use registry::{intern, is_enabled, reset, set_enabled};
-pub use scope::{NoOpenScope, enter_scope, exit_scope};
+pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};

@@ -17,6 +17,18 @@ thread_local! {
 )]
 pub struct NoOpenScope;
 
+/// Does the first-call set-up of `site` on the calling thread now — clock calibration, the
+/// site's id, this thread's recorder and slot — so that its first recorded call costs what
+/// every later one does. Optional: all of it otherwise happens on the first call.
+pub fn prepare(site: &'static CallSite) {
+    crate::fast_clock::calibrate();
+    let id = super::registry::site_id(site);
+    let epoch = super::registry::current_epoch();
+    super::local::with_local(|local| {
+        local.slot(id, epoch);
+    });
+}
+
 /// Opens a scope of `site` on the calling thread (inert when recording is off).
 ///
 /// ```
