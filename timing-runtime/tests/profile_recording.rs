@@ -271,3 +271,30 @@ fn interned_sites_are_shared_by_name() {
     let c = profile::intern("py.other", "stage");
     assert!(!std::ptr::eq(a, c));
 }
+
+#[test]
+fn snapshots_race_with_new_call_sites() {
+    // New sites are registered (and recorded) while another thread takes snapshots: a snapshot
+    // must never see a slot whose site it cannot name.
+    let stop = Arc::new(AtomicBool::new(false));
+    let snapshots = {
+        let stop = stop.clone();
+        thread::spawn(move || {
+            let mut taken = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                let _ = profile::snapshot();
+                taken += 1;
+            }
+            taken
+        })
+    };
+    for i in 0..3_000 {
+        let site = profile::intern("race", &format!("site-{i}"));
+        profile::enter_scope(site);
+        profile::exit_scope(site).unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(snapshots.join().unwrap() > 0);
+    let snap = profile::snapshot();
+    assert_eq!(snap.get("site-2999").map(|r| r.calls()), Some(1));
+}

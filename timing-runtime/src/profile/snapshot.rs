@@ -137,50 +137,48 @@ pub struct Snapshot {
 /// [`reset`](super::reset).
 pub fn snapshot() -> Snapshot {
     fast_clock::calibrate();
-    let sites = registry::sites();
     let epoch = current_epoch();
-    let mut merged: Vec<SlotData> = Vec::new();
-    let mut threads = Vec::new();
-    let add = |merged: &mut Vec<SlotData>, id: usize, data: &SlotData| {
-        if merged.len() <= id {
-            merged.resize_with(id + 1, SlotData::default);
-        }
-        merged[id].merge(data);
-    };
+    // First copy the counters (thread name, site id, data), then look the sites up: a site is
+    // registered before any slot of it exists, so every id seen here is in the list read after.
+    let mut per_thread: Vec<(String, Vec<(usize, SlotData)>)> = Vec::new();
     {
         let state = registry::threads();
         for record in &state.live {
             if record.epoch.load(Ordering::Relaxed) != epoch {
                 continue;
             }
-            let mut records = Vec::new();
-            for slot in registry::lock(&record.slots).iter() {
-                let data = slot.read();
-                if data.calls == 0 {
-                    continue;
-                }
-                let id = slot.site_id as usize;
-                add(&mut merged, id, &data);
-                records.push(Record::new(sites[id], &data));
-            }
-            if !records.is_empty() {
-                threads.push(ThreadProfile {
-                    thread: record.name.clone(),
-                    records: sorted(records),
-                });
-            }
+            let slots: Vec<(usize, SlotData)> = registry::lock(&record.slots)
+                .iter()
+                .map(|slot| (slot.site_id as usize, slot.read()))
+                .filter(|(_, data)| data.calls > 0)
+                .collect();
+            per_thread.push((record.name.clone(), slots));
         }
-        let mut exited = Vec::new();
-        for (id, data) in state.exited.iter().enumerate() {
-            if data.calls > 0 {
-                add(&mut merged, id, data);
-                exited.push(Record::new(sites[id], data));
+        let exited = state
+            .exited
+            .iter()
+            .enumerate()
+            .filter(|(_, data)| data.calls > 0)
+            .map(|(id, data)| (id, data.clone()))
+            .collect();
+        per_thread.push(("(exited threads)".to_owned(), exited));
+    }
+    let sites = registry::sites();
+    let record = |id: usize, data: &SlotData| sites.get(id).map(|site| Record::new(site, data));
+    let mut merged: Vec<SlotData> = Vec::new();
+    let mut threads = Vec::new();
+    for (thread, slots) in per_thread {
+        for (id, data) in &slots {
+            if merged.len() <= *id {
+                merged.resize_with(id + 1, SlotData::default);
             }
+            merged[*id].merge(data);
         }
-        if !exited.is_empty() {
+        let records: Vec<Record> = slots.iter().filter_map(|(id, d)| record(*id, d)).collect();
+        if !records.is_empty() {
             threads.push(ThreadProfile {
-                thread: "(exited threads)".to_owned(),
-                records: sorted(exited),
+                thread,
+                records: sorted(records),
             });
         }
     }
@@ -188,7 +186,7 @@ pub fn snapshot() -> Snapshot {
         .iter()
         .enumerate()
         .filter(|(_, d)| d.calls > 0)
-        .map(|(id, d)| Record::new(sites[id], d))
+        .filter_map(|(id, d)| record(id, d))
         .collect();
     Snapshot {
         records: sorted(records),
