@@ -1,10 +1,11 @@
-//! The benchmark functions for Python callables.
+//! Benchmarks of Python callables: the seed's helpers and the calibrated `bench`.
 
 use pyo3::prelude::*;
-use timing_runtime::bench;
+use timing_runtime::bench::{BenchOptions, Progress, ProgressUpdate, bench_with, seed};
 
 use crate::args;
-use crate::errors::bench_error;
+use crate::errors::{bench_error, timing_error};
+use crate::stats::{PyStats, with_python_metadata};
 use crate::timer::PyTimerResult;
 
 /// Wraps a Python callable as a runtime closure: one call, its result dropped, then a signal
@@ -28,7 +29,7 @@ pub fn benchmark(
 ) -> PyResult<PyTimerResult> {
     args::callable(func, "func")?;
     let iterations = args::count(iterations, "iterations", 1)?;
-    bench::benchmark(&name, iterations, caller(func))
+    seed::benchmark(&name, iterations, caller(func))
         .map(PyTimerResult::from_runtime)
         .map_err(bench_error)
 }
@@ -45,7 +46,7 @@ pub fn benchmark_with_warmup(
     args::callable(func, "func")?;
     let warmup = args::count(warmup, "warmup", 0)?;
     let iterations = args::count(iterations, "iterations", 1)?;
-    bench::benchmark_with_warmup(&name, warmup, iterations, caller(func))
+    seed::benchmark_with_warmup(&name, warmup, iterations, caller(func))
         .map(PyTimerResult::from_runtime)
         .map_err(bench_error)
 }
@@ -63,8 +64,106 @@ pub fn benchmark_statistical(
     args::callable(func, "func")?;
     let runs = args::count(runs, "runs", 1)?;
     let iterations_per_run = args::count(iterations_per_run, "iterations_per_run", 1)?;
-    let result = bench::benchmark_statistical(&name, runs, iterations_per_run, caller(func))
+    let result = seed::benchmark_statistical(&name, runs, iterations_per_run, caller(func))
         .map_err(bench_error)?;
     let s = result.summary();
     Ok((s.mean, s.median, s.min, s.max))
+}
+
+/// Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration).
+///
+/// Measures the harness overhead with a no-op callable, warms up for ``warmup`` seconds,
+/// grows the calls per sample until one sample lasts at least ``max(min_time, 1000 × clock
+/// resolution)``, then takes up to ``samples`` samples within ``max_time`` seconds (the budget
+/// of the whole call). Progress is shown on stderr for runs over a second when stderr is a
+/// terminal and ``progress`` is true. An exception raised by ``func`` propagates unchanged.
+#[pyfunction]
+#[pyo3(
+    signature = (func, *, name = None, warmup = None, min_time = None, max_time = None, samples = None, progress = true),
+    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.005, max_time=5.0, samples=50, progress=True)"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn bench(
+    py: Python<'_>,
+    func: &Bound<'_, PyAny>,
+    name: Option<String>,
+    warmup: Option<&Bound<'_, PyAny>>,
+    min_time: Option<&Bound<'_, PyAny>>,
+    max_time: Option<&Bound<'_, PyAny>>,
+    samples: Option<&Bound<'_, PyAny>>,
+    progress: bool,
+) -> PyResult<PyStats> {
+    args::callable(func, "func")?;
+    let name = match name {
+        Some(n) => n,
+        None => default_name(func),
+    };
+    let mut options = BenchOptions::new(name);
+    if let Some(w) = warmup {
+        options.warmup = args::non_negative_seconds(w, "warmup")?;
+    }
+    if let Some(t) = min_time {
+        options.min_time = args::positive_seconds(t, "min_time")?;
+    }
+    if let Some(t) = max_time {
+        options.max_time = args::positive_seconds(t, "max_time")?;
+    }
+    options.samples = args::count_or(samples, "samples", 2, options.samples)?;
+    options.validate().map_err(timing_error)?;
+    let stderr = py.import("sys")?.getattr("stderr")?;
+    let tty = progress
+        && !stderr.is_none()
+        && stderr
+            .call_method0("isatty")
+            .and_then(|r| r.is_truthy())
+            .unwrap_or(false);
+    options.progress = if tty { Progress::Auto } else { Progress::Off };
+    let noop = py.eval(c"lambda: None", None, None)?;
+    let sink = |u: &ProgressUpdate<'_>| {
+        // Progress is best effort: a failing stderr must not fail the benchmark.
+        let _ = stderr.call_method1("write", (u.terminal_text(),));
+        let _ = stderr.call_method0("flush");
+    };
+    let stats = bench_with(
+        &options,
+        sampling_caller(func),
+        sampling_caller(&noop),
+        sink,
+    )
+    .map_err(bench_error)?;
+    Ok(PyStats {
+        inner: with_python_metadata(py, stats)?,
+    })
+}
+
+/// Calls between two signal checks in [`bench`]'s loop: often enough that Ctrl-C stops even a
+/// C builtin promptly, rare enough to cost nothing measurable per call.
+const SIGNAL_CHECK_EVERY: u32 = 64;
+
+/// Wraps a Python callable for [`bench`]: one call, its result dropped, and a signal check every
+/// [`SIGNAL_CHECK_EVERY`] calls (a Python function also handles signals itself at every call).
+/// An exception propagates unchanged.
+fn sampling_caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()> + 'py {
+    let func = func.clone();
+    let mut calls = 0u32;
+    move || {
+        func.call0()?;
+        calls = calls.wrapping_add(1);
+        if calls % SIGNAL_CHECK_EVERY == 0 {
+            func.py().check_signals()?;
+        }
+        Ok(())
+    }
+}
+
+/// ``func.__qualname__``, else ``__name__``, else ``repr(func)``.
+fn default_name(func: &Bound<'_, PyAny>) -> String {
+    for attr in ["__qualname__", "__name__"] {
+        if let Ok(n) = func.getattr(attr).and_then(|n| n.extract::<String>()) {
+            return n;
+        }
+    }
+    func.repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "bench".to_owned())
 }

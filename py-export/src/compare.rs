@@ -1,19 +1,17 @@
 //! `compare` and the `Comparison` class for Python.
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use timing_runtime::stats::compare::DEFAULT_NOISE;
 
-use crate::args;
 use crate::errors::timing_error;
-use crate::stats::PyStats;
-use crate::timer::py_repr;
+use crate::{args, repr};
 
 /// The comparison of a candidate with a baseline: ``ratio`` (candidate median / baseline
 /// median), its interval ``ci`` = ``(low, high)``, the Mann–Whitney U ``p_value``, and the
 /// ``verdict``: ``"faster"``, ``"slower"`` or ``"no change"``.
 #[pyclass(frozen, module = "performance_timing", name = "Comparison")]
 pub struct PyComparison {
-    inner: timing_runtime::Comparison,
+    inner: timing_runtime::stats::Comparison,
     baseline: String,
     candidate: String,
 }
@@ -58,8 +56,8 @@ impl PyComparison {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Comparison(baseline={}, candidate={}, ratio={:.4}, ci=({:.4}, {:.4}), p_value={:.3e}, verdict='{}')",
-            py_repr(py, &self.baseline)?,
-            py_repr(py, &self.candidate)?,
+            repr::quoted(py, &self.baseline)?,
+            repr::quoted(py, &self.candidate)?,
             self.inner.ratio,
             self.inner.ci.0,
             self.inner.ci.1,
@@ -67,15 +65,6 @@ impl PyComparison {
             self.inner.verdict.as_str()
         ))
     }
-}
-
-fn stats_arg<'a, 'py>(obj: &'a Bound<'py, PyAny>, name: &str) -> PyResult<&'a Bound<'py, PyStats>> {
-    obj.cast::<PyStats>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{name} must be a Stats, not {}",
-            args::type_name(obj)
-        ))
-    })
 }
 
 /// Compares ``candidate`` with ``baseline`` (both ``Stats`` of the same unit). ``noise`` is
@@ -89,14 +78,11 @@ pub fn compare(
     candidate: &Bound<'_, PyAny>,
     noise: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyComparison> {
-    let b = stats_arg(baseline, "baseline")?.get();
-    let c = stats_arg(candidate, "candidate")?.get();
-    let noise = match noise {
-        Some(n) => args::real(n, "noise")?,
-        None => 0.01,
-    };
+    let b = args::stats(baseline, "baseline")?.get();
+    let c = args::stats(candidate, "candidate")?.get();
+    let noise = args::real_or(noise, "noise", DEFAULT_NOISE)?;
     let inner =
-        timing_runtime::compare::compare(&b.inner, &c.inner, noise).map_err(timing_error)?;
+        timing_runtime::stats::compare::compare(&b.inner, &c.inner, noise).map_err(timing_error)?;
     Ok(PyComparison {
         inner,
         baseline: b.inner.name().to_owned(),

@@ -1,7 +1,8 @@
 //! The one place where runtime errors become Python exceptions.
 
 use pyo3::PyErr;
-use pyo3::exceptions::{PyMemoryError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
+use timing_runtime::profile::NoOpenScope;
 use timing_runtime::{BenchError, TimingError};
 
 /// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures → `MemoryError`.
@@ -19,4 +20,9 @@ pub fn bench_error(e: BenchError<PyErr>) -> PyErr {
         BenchError::Invalid(e) => timing_error(e),
         BenchError::Aborted(err) => err,
     }
+}
+
+/// Maps a `timed` scope ended where none is open (e.g. on another thread) → `RuntimeError`.
+pub fn no_open_scope(e: NoOpenScope) -> PyErr {
+    PyRuntimeError::new_err(e.to_string())
 }

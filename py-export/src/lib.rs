@@ -1,21 +1,33 @@
 //! Python bindings of `timing-runtime`: the native part (`performance_timing._native`) of
 //! the Python package `performance_timing`.
 //!
-//! This crate only converts arguments (see `args`), releases the GIL around long Rust work,
-//! and maps runtime errors to Python exceptions in one place (see `errors`).
+//! This crate only converts: a binding is a signature with its defaults (constants of
+//! `timing-runtime`), one conversion of its arguments (`args.rs`), one call into the runtime
+//! (with the GIL released around long work), and one mapping of its errors (`errors.rs`).
+//! Reprs format their figures with the runtime's formatter (`repr.rs`).
+//!
+//! | file | Python API |
+//! | --- | --- |
+//! | `timer.rs` | `Timer`, `TimerResult` |
+//! | `breakdown.rs` | `Profiler` |
+//! | `bench.rs` | `benchmark`, `benchmark_with_warmup`, `benchmark_statistical`, `bench` |
+//! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
+//! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
+//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
 
 mod args;
 mod bench;
+mod breakdown;
 mod compare;
 mod errors;
-mod memory;
-mod parallel;
+mod hardware;
 mod profile;
-mod profiler;
+mod repr;
 mod stats;
 mod timer;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 /// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled` and
 /// `is_enabled` and the classes `Snapshot` and `Record`.
@@ -34,34 +46,60 @@ use pyo3::prelude::*;
 /// }
 /// ```
 pub fn add_profile_api(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    module.add_class::<profile::PySnapshot>()?;
-    module.add_class::<profile::PyRecord>()?;
-    module.add_function(wrap_pyfunction!(profile::snapshot, module)?)?;
-    module.add_function(wrap_pyfunction!(profile::reset, module)?)?;
-    module.add_function(wrap_pyfunction!(profile::set_enabled, module)?)?;
-    module.add_function(wrap_pyfunction!(profile::is_enabled, module)?)?;
+    module.add_class::<profile::snapshot::PySnapshot>()?;
+    module.add_class::<profile::snapshot::PyRecord>()?;
+    module.add_function(wrap_pyfunction!(profile::functions::snapshot, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::reset, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::set_enabled, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::is_enabled, module)?)?;
     Ok(())
+}
+
+/// The defaults of every optional argument, keyed `"function.argument"`, straight from the
+/// runtime's constants: the signatures and stubs show the same values (a test checks it).
+fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    use timing_runtime::bench::options as bench;
+    use timing_runtime::hardware::{scaling, stream};
+    use timing_runtime::stats::compare;
+    let d = PyDict::new(py);
+    d.set_item("bench.warmup", bench::DEFAULT_WARMUP.as_secs_f64())?;
+    d.set_item("bench.min_time", bench::DEFAULT_MIN_TIME.as_secs_f64())?;
+    d.set_item("bench.max_time", bench::DEFAULT_MAX_TIME.as_secs_f64())?;
+    d.set_item("bench.samples", bench::DEFAULT_SAMPLES)?;
+    d.set_item("compare.noise", compare::DEFAULT_NOISE)?;
+    d.set_item("compare_scaling.iterations", scaling::DEFAULT_ITERATIONS)?;
+    d.set_item("compare_scaling.runs", scaling::DEFAULT_RUNS)?;
+    d.set_item("scaling_sweep.iterations", scaling::SWEEP_ITERATIONS)?;
+    d.set_item("scaling_sweep.runs", scaling::SWEEP_RUNS)?;
+    d.set_item("stream.iterations", stream::DEFAULT_ITERATIONS)?;
+    Ok(d)
 }
 
 /// The native module `performance_timing._native`; import `performance_timing` instead.
 #[pymodule(name = "_native", module = "performance_timing")]
 mod native {
     #[pymodule_export]
-    use crate::bench::{benchmark, benchmark_statistical, benchmark_with_warmup};
+    use crate::bench::{bench, benchmark, benchmark_statistical, benchmark_with_warmup};
+    #[pymodule_export]
+    use crate::breakdown::PyProfiler;
     #[pymodule_export]
     use crate::compare::{PyComparison, compare};
     #[pymodule_export]
-    use crate::memory::{CacheWarning, measure_memory_throughput, stream};
-    #[pymodule_export]
-    use crate::parallel::{
+    use crate::hardware::scaling::{
         PyParallelComparison, compare_scaling, compare_seq_vs_parallel, scaling_sweep,
     };
     #[pymodule_export]
-    use crate::profile::{PyRecord, PyScope, PySnapshot, is_enabled, reset, set_enabled, snapshot};
+    use crate::hardware::stream::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
-    use crate::profiler::PyProfiler;
+    use crate::profile::functions::{is_enabled, reset, set_enabled, snapshot};
     #[pymodule_export]
-    use crate::stats::{PyCalibration, PyOutliers, PyStats, bench};
+    use crate::profile::scope::PyScope;
+    #[pymodule_export]
+    use crate::profile::snapshot::{PyRecord, PySnapshot};
+    #[pymodule_export]
+    use crate::repr::format_duration;
+    #[pymodule_export]
+    use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
 
@@ -69,6 +107,7 @@ mod native {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
-        m.add("__version__", env!("CARGO_PKG_VERSION"))
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        m.add("_DEFAULTS", defaults(m.py())?)
     }
 }

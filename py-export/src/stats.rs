@@ -1,14 +1,11 @@
-//! `bench` and the `Stats`, `Outliers` and `Calibration` classes for Python.
+//! The `Stats`, `Outliers` and `Calibration` classes for Python.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
-use timing_runtime::bench::{BenchOptions, Progress, ProgressUpdate, bench_with};
-use timing_runtime::report::format_secs;
 use timing_runtime::stats::Stats;
 
-use crate::args;
-use crate::errors::{bench_error, timing_error};
-use crate::timer::py_repr;
+use crate::errors::timing_error;
+use crate::{args, repr};
 
 /// Tukey outlier counts of a ``Stats``: ``mild`` (beyond 1.5 IQR from the quartiles, within
 /// 3 IQR) and ``severe`` (beyond 3 IQR), with ``low``/``high`` splits. Reported, never removed.
@@ -32,12 +29,12 @@ impl PyOutliers {
     /// Outliers below the lower fence (mild and severe).
     #[getter]
     fn low(&self) -> usize {
-        self.inner.low_mild + self.inner.low_severe
+        self.inner.low()
     }
     /// Outliers above the upper fence (mild and severe).
     #[getter]
     fn high(&self) -> usize {
-        self.inner.high_mild + self.inner.high_severe
+        self.inner.high()
     }
     fn __repr__(&self) -> String {
         format!(
@@ -55,7 +52,7 @@ impl PyOutliers {
 /// reported, not subtracted).
 #[pyclass(frozen, module = "performance_timing", name = "Calibration")]
 pub struct PyCalibration {
-    inner: timing_runtime::calibrate::Calibration,
+    inner: timing_runtime::clock::precision::Calibration,
 }
 
 #[pymethods]
@@ -77,8 +74,10 @@ impl PyCalibration {
     }
     fn __repr__(&self) -> String {
         format!(
-            "Calibration(clock_resolution={:?}, clock_read_cost={:?}, overhead={:?})",
-            self.inner.clock_resolution, self.inner.clock_read_cost, self.inner.overhead
+            "Calibration(clock_resolution={}, clock_read_cost={}, overhead={})",
+            repr::duration(self.inner.clock_resolution),
+            repr::duration(self.inner.clock_read_cost),
+            repr::duration(self.inner.overhead)
         )
     }
 }
@@ -95,7 +94,7 @@ pub struct PyStats {
 }
 
 /// Fills the metadata that only Python knows: ``sys.version`` and ``platform.platform()``.
-fn with_python_metadata(py: Python<'_>, mut stats: Stats) -> PyResult<Stats> {
+pub(crate) fn with_python_metadata(py: Python<'_>, mut stats: Stats) -> PyResult<Stats> {
     let version: String = py.import("sys")?.getattr("version")?.extract()?;
     let platform: String = py
         .import("platform")?
@@ -122,10 +121,7 @@ impl PyStats {
         unit: Option<String>,
     ) -> PyResult<Self> {
         let values = args::reals(samples, "samples")?;
-        let ips = match iterations_per_sample {
-            Some(obj) => args::count(obj, "iterations_per_sample", 1)?,
-            None => 1,
-        };
+        let ips = args::count_or(iterations_per_sample, "iterations_per_sample", 1, 1)?;
         let name = name.unwrap_or_else(|| "stats".to_owned());
         let unit = unit.unwrap_or_else(|| timing_runtime::stats::SECONDS.to_owned());
         let stats = Stats::from_samples_with_unit(name, values, ips, unit).map_err(timing_error)?;
@@ -138,20 +134,15 @@ impl PyStats {
     /// ``ValueError``.
     #[classmethod]
     fn from_json(_cls: &Bound<'_, PyType>, s: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text: String = s.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "s must be a str of JSON, not {}",
-                args::type_name(s)
-            ))
-        })?;
-        timing_runtime::persist::from_json(&text)
+        let text = args::string(s, "s")?;
+        Stats::from_json(&text)
             .map(|inner| Self { inner })
             .map_err(timing_error)
     }
 
     /// The statistics as a JSON document (versioned schema, with metadata).
     fn to_json(&self) -> String {
-        timing_runtime::persist::to_json(&self.inner)
+        self.inner.to_json()
     }
 
     /// The benchmark's name.
@@ -273,118 +264,13 @@ impl PyStats {
         let (lo, hi) = self.inner.median_ci();
         Ok(format!(
             "Stats(name={}, median={} [{}, {}], samples={}, iterations_per_sample={}, warnings={})",
-            py_repr(py, self.inner.name())?,
-            format_secs(self.inner.median()),
-            format_secs(lo),
-            format_secs(hi),
+            repr::quoted(py, self.inner.name())?,
+            repr::duration(self.inner.median()),
+            repr::duration(lo),
+            repr::duration(hi),
             self.inner.samples().len(),
             self.inner.iterations_per_sample(),
             self.inner.warnings().len()
         ))
     }
-}
-
-/// Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration).
-///
-/// Measures the harness overhead with a no-op callable, warms up for ``warmup`` seconds,
-/// grows the calls per sample until one sample lasts at least ``max(min_time, 1000 × clock
-/// resolution)``, then takes up to ``samples`` samples within ``max_time`` seconds (the budget
-/// of the whole call). Progress is shown on stderr for runs over a second when stderr is a
-/// terminal and ``progress`` is true. An exception raised by ``func`` propagates unchanged.
-#[pyfunction]
-#[pyo3(
-    signature = (func, *, name = None, warmup = None, min_time = None, max_time = None, samples = None, progress = true),
-    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.005, max_time=5.0, samples=50, progress=True)"
-)]
-#[allow(clippy::too_many_arguments)]
-pub fn bench(
-    py: Python<'_>,
-    func: &Bound<'_, PyAny>,
-    name: Option<String>,
-    warmup: Option<&Bound<'_, PyAny>>,
-    min_time: Option<&Bound<'_, PyAny>>,
-    max_time: Option<&Bound<'_, PyAny>>,
-    samples: Option<&Bound<'_, PyAny>>,
-    progress: bool,
-) -> PyResult<PyStats> {
-    args::callable(func, "func")?;
-    let name = match name {
-        Some(n) => n,
-        None => default_name(func),
-    };
-    let mut options = BenchOptions::new(name);
-    if let Some(w) = warmup {
-        options.warmup = args::non_negative_seconds(w, "warmup")?;
-    }
-    if let Some(t) = min_time {
-        options.min_time = args::positive_seconds(t, "min_time")?;
-    }
-    if let Some(t) = max_time {
-        options.max_time = args::positive_seconds(t, "max_time")?;
-    }
-    if let Some(s) = samples {
-        options.samples = args::count(s, "samples", 2)?;
-    }
-    options.validate().map_err(timing_error)?;
-    let stderr = py.import("sys")?.getattr("stderr")?;
-    let tty = progress
-        && !stderr.is_none()
-        && stderr
-            .call_method0("isatty")
-            .and_then(|r| r.is_truthy())
-            .unwrap_or(false);
-    options.progress = if tty { Progress::Auto } else { Progress::Off };
-    let noop = py.eval(c"lambda: None", None, None)?;
-    let sink = |u: &ProgressUpdate<'_>| {
-        let text = if u.finished {
-            "\r\x1b[2K".to_owned()
-        } else {
-            format!("\r\x1b[2K{}", u.line())
-        };
-        // Progress is best effort: a failing stderr must not fail the benchmark.
-        let _ = stderr.call_method1("write", (text,));
-        let _ = stderr.call_method0("flush");
-    };
-    let stats = bench_with(
-        &options,
-        sampling_caller(func),
-        sampling_caller(&noop),
-        sink,
-    )
-    .map_err(bench_error)?;
-    Ok(PyStats {
-        inner: with_python_metadata(py, stats)?,
-    })
-}
-
-/// Calls between two signal checks in [`bench`]'s loop: often enough that Ctrl-C stops even a
-/// C builtin promptly, rare enough to cost nothing measurable per call.
-const SIGNAL_CHECK_EVERY: u32 = 64;
-
-/// Wraps a Python callable for [`bench`]: one call, its result dropped, and a signal check every
-/// [`SIGNAL_CHECK_EVERY`] calls (a Python function also handles signals itself at every call).
-/// An exception propagates unchanged.
-fn sampling_caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()> + 'py {
-    let func = func.clone();
-    let mut calls = 0u32;
-    move || {
-        func.call0()?;
-        calls = calls.wrapping_add(1);
-        if calls % SIGNAL_CHECK_EVERY == 0 {
-            func.py().check_signals()?;
-        }
-        Ok(())
-    }
-}
-
-/// ``func.__qualname__``, else ``__name__``, else ``repr(func)``.
-fn default_name(func: &Bound<'_, PyAny>) -> String {
-    for attr in ["__qualname__", "__name__"] {
-        if let Ok(n) = func.getattr(attr).and_then(|n| n.extract::<String>()) {
-            return n;
-        }
-    }
-    func.repr()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|_| "bench".to_owned())
 }

@@ -1,14 +1,12 @@
 //! `Timer` and `TimerResult` for Python.
 
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 
-use crate::args;
 use crate::errors::timing_error;
+use crate::{args, repr};
 
 /// The result of a timing: ``name``, ``duration_secs`` and ``iterations`` (at least 1).
 ///
@@ -35,16 +33,8 @@ impl PyTimerResult {
         duration_secs: &Bound<'_, PyAny>,
         iterations: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let secs = args::real(duration_secs, "duration_secs")?;
-        let duration = Duration::try_from_secs_f64(secs).map_err(|_| {
-            PyValueError::new_err(format!(
-                "duration_secs must be a finite number of seconds >= 0, got {secs}"
-            ))
-        })?;
-        let iterations = match iterations {
-            Some(obj) => args::count(obj, "iterations", 1)?,
-            None => 1,
-        };
+        let duration = args::non_negative_seconds(duration_secs, "duration_secs")?;
+        let iterations = args::count_or(iterations, "iterations", 1, 1)?;
         timing_runtime::TimerResult::new(name, duration, iterations)
             .map(Self::from_runtime)
             .map_err(timing_error)
@@ -98,9 +88,9 @@ impl PyTimerResult {
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
-            "TimerResult(name={}, duration_secs={}, iterations={})",
-            py_repr(py, self.inner.name())?,
-            self.inner.duration_secs(),
+            "TimerResult(name={}, duration={}, iterations={})",
+            repr::quoted(py, self.inner.name())?,
+            repr::duration(self.inner.duration_secs()),
             self.inner.iterations()
         ))
     }
@@ -140,11 +130,6 @@ impl TimerState {
     }
 }
 
-/// Python's `repr()` of a string (quotes and escapes as Python writes them).
-pub(crate) fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
-    Ok(PyString::new(py, s).repr()?.to_string())
-}
-
 impl PyTimer {
     fn lock(&self) -> MutexGuard<'_, TimerState> {
         // Nothing panics while holding the lock; recover the data if that ever changes.
@@ -181,10 +166,7 @@ impl PyTimer {
     /// Calling it again returns the same frozen duration.
     #[pyo3(signature = (iterations = None))]
     fn stop(&self, iterations: Option<&Bound<'_, PyAny>>) -> PyResult<PyTimerResult> {
-        let iterations = match iterations {
-            Some(obj) => args::count(obj, "iterations", 1)?,
-            None => 1,
-        };
+        let iterations = args::count_or(iterations, "iterations", 1, 1)?;
         let mut state = self.lock();
         let result = state.timer.stop(iterations).map_err(timing_error)?;
         state.result_iterations = Some(iterations);
@@ -235,10 +217,10 @@ impl PyTimer {
         let state = self.lock();
         let t = &state.timer;
         Ok(format!(
-            "Timer(name={}, elapsed={:.6}, stopped={})",
-            py_repr(py, t.name())?,
-            t.elapsed_secs(),
-            if t.is_stopped() { "True" } else { "False" }
+            "Timer(name={}, elapsed={}, stopped={})",
+            repr::quoted(py, t.name())?,
+            repr::duration(t.elapsed_secs()),
+            repr::boolean(t.is_stopped())
         ))
     }
 }

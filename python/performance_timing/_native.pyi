@@ -34,8 +34,16 @@ __all__ = [
     "set_enabled",
     "snapshot",
     "stream",
+    "_DEFAULTS",
     "_Scope",
+    "_format_duration",
 ]
+
+_DEFAULTS: dict[str, float | int]
+"""The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
+
+def _format_duration(seconds: SupportsFloat) -> str:
+    """Seconds as a person reads them (``34.8 µs``, ``1.20 s``)."""
 
 @final
 class TimerResult:

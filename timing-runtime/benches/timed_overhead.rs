@@ -8,7 +8,8 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use timing_runtime::{fast_clock, profile, timed};
+use timing_runtime::clock::tsc;
+use timing_runtime::{profile, timed};
 
 /// The function body every variant shares.
 #[inline(never)]
@@ -30,8 +31,8 @@ fn overhead(c: &mut Criterion) {
 
     g.bench_function("two_clock_reads", |b| {
         b.iter(|| {
-            let start = fast_clock::raw();
-            black_box(fast_clock::raw().wrapping_sub(start))
+            let start = tsc::raw();
+            black_box(tsc::raw().wrapping_sub(start))
         })
     });
     g.bench_function("two_instant_reads", |b| {

@@ -1,4 +1,70 @@
-//! Facts about the host machine that measurements depend on.
+//! Facts about the host machine that measurements depend on: available memory (and the check
+//! every large allocation passes first), the last-level cache, and the [`Metadata`] saved with
+//! every benchmark result.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::precision::CLOCK_NAME;
+use crate::error::TimingError;
+
+/// Where and how samples were taken: saved with every benchmark result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// The clock that timed the samples.
+    pub clock: String,
+    /// Logical CPUs available to the process.
+    pub cpu_count: usize,
+    /// The Python version (`sys.version`) when run from Python, else `None`.
+    pub python: Option<String>,
+    /// The platform (`platform.platform()` from Python, `os-arch` from Rust).
+    pub platform: String,
+    /// The version of `timing-runtime` that took the samples.
+    pub timing_runtime: String,
+}
+
+impl Metadata {
+    /// The metadata of this process, as seen from Rust.
+    ///
+    /// ```
+    /// let m = timing_runtime::host::Metadata::current();
+    /// assert!(m.cpu_count >= 1 && m.python.is_none());
+    /// ```
+    pub fn current() -> Self {
+        Self {
+            clock: CLOCK_NAME.to_owned(),
+            cpu_count: cpu_count(),
+            python: None,
+            platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+            timing_runtime: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// Logical CPUs available to this process (at least 1).
+pub fn cpu_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Checks, without allocating, that `bytes` can be allocated: they must fit in the address
+/// space and in the memory the host reports as available (`MemAvailable`).
+///
+/// ```
+/// use timing_runtime::host::check_allocation;
+/// assert!(check_allocation(1024).is_ok());
+/// assert!(check_allocation(u128::MAX).is_err());
+/// ```
+pub fn check_allocation(bytes: u128) -> Result<(), TimingError> {
+    let refuse = |reason: String| TimingError::Allocation { bytes, reason };
+    if bytes > isize::MAX as u128 {
+        return Err(refuse("larger than the address space allows".into()));
+    }
+    if let Some(available) = available_memory_bytes()
+        && bytes > available
+    {
+        return Err(refuse(format!("only {available} bytes are available")));
+    }
+    Ok(())
+}
 
 /// Bytes of memory the kernel reports as available for new allocations
 /// (`MemAvailable` in `/proc/meminfo`), or `None` where that is unknown.

@@ -1,20 +1,21 @@
 //! Timing, benchmarking and profiling for Rust, the core of `performance_timing`.
 //!
 //! Everything here is plain Rust (no Python): the Python module in `py-export` only converts
-//! arguments and maps [`TimingError`] to Python exceptions.
+//! arguments and maps [`TimingError`] to Python exceptions. The modules follow the stages of
+//! the work, and depend only on those listed before them:
 //!
-//! * [`Timer`] / [`TimerResult`]: a named stopwatch and its frozen result.
-//! * [`bench`](mod@bench): `benchmark`, `benchmark_with_warmup`, `benchmark_statistical` over fallible closures,
-//!   and [`bench::bench`], the calibrated harness returning [`Stats`].
-//! * [`stats`], [`compare`], [`persist`], [`calibrate`]: statistics, comparison with a verdict,
-//!   JSON, and calibration of the clock and the harness.
-//! * [`parallel`]: sequential vs parallel (rayon) sum of squares, speedup with a confidence
-//!   interval ([`median_interval`]) and a scaling sweep.
-//! * [`memory`]: memory read bandwidth in decimal GB/s.
-//! * [`stream`]: STREAM-style read/copy/scale/add/triad kernels on a fixed [`team`] of threads.
-//! * [`Profiler`]: a manual breakdown of named durations.
-//! * [`timed`]: the `#[timed]` attribute, recording every call of a function in the global
-//!   profile ([`profile`]).
+//! | module | stage |
+//! | --- | --- |
+//! | [`error`], [`format`](mod@format) | the typed errors; the one formatter of durations, rates, shares |
+//! | [`clock`] | clocks by role: the harness clock (nanos), the profiler's TSC (raw counts), precision |
+//! | [`host`] | facts about the machine: memory, cache, the metadata saved with results |
+//! | [`profile`] | the global profile of `#[timed]`: call sites, per-thread recording, snapshots |
+//! | [`timer`] | [`Timer`] / [`TimerResult`]: a named stopwatch |
+//! | [`breakdown`] | the manual [`Profiler`]: named durations and their shares |
+//! | [`stats`] | statistics of samples: summary, order statistics, intervals, comparison, JSON |
+//! | [`bench`](mod@bench) | measuring a closure: the seed's helpers and the calibrated harness |
+//! | [`hardware`] | memory bandwidth (STREAM) and parallel scaling on a thread team |
+//! | [`export`] | outputs for people and tools: text tables |
 //!
 //! # Cargo features
 //!
@@ -38,31 +39,29 @@
 // Lets `#[timed]` (which names `::timing_runtime`) instrument this crate's own kernels.
 extern crate self as timing_runtime;
 
-pub mod bench;
-pub mod calibrate;
-pub mod clock;
-pub mod compare;
 pub mod error;
-pub mod fast_clock;
+pub mod format;
+
+pub mod clock;
 pub mod host;
-pub mod median_interval;
-pub mod memory;
-pub mod parallel;
-pub mod persist;
+
 pub mod profile;
-pub mod profiler;
-pub mod reduce;
-pub mod report;
-pub mod stats;
-pub mod stream;
-pub mod team;
+
+pub mod breakdown;
 pub mod timer;
 
+pub mod stats;
+
+pub mod bench;
+
+pub mod hardware;
+
+pub mod export;
+
 pub use bench::{BenchError, BenchOptions, StatisticalResult};
-pub use compare::{Comparison, Verdict};
+pub use breakdown::Profiler;
 pub use error::TimingError;
-pub use profiler::Profiler;
-pub use stats::Stats;
+pub use stats::{Comparison, Stats, Verdict};
 pub use timer::{Timer, TimerResult};
 
 /// Records every call of a function in the global profile.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::clock::{self, Timestamp};
 use crate::error::{TimingError, require_at_least};
+use crate::format;
 
 /// A named stopwatch that starts when it is created.
 ///
@@ -33,7 +34,7 @@ impl Timer {
     /// The profiler's clock is calibrated first (once per process), so that `#[timed]` code
     /// inside the timed region never pays for it.
     pub fn start(name: impl Into<String>) -> Self {
-        crate::fast_clock::calibrate();
+        crate::clock::tsc::calibrate();
         Self {
             name: name.into(),
             start: clock::now(),
@@ -48,7 +49,7 @@ impl Timer {
 
     /// Starts the timer again from zero (it is no longer stopped).
     pub fn restart(&mut self) {
-        crate::fast_clock::calibrate();
+        crate::clock::tsc::calibrate();
         self.frozen = None;
         self.start = clock::now();
     }
@@ -160,12 +161,12 @@ impl fmt::Display for TimerResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {:.6}s for {} iteration{} ({:.3e}s each)",
+            "{}: {} for {} iteration{} ({} each)",
             self.name,
-            self.duration_secs(),
+            format::duration(self.duration_secs()),
             self.iterations,
             if self.iterations == 1 { "" } else { "s" },
-            self.per_iteration()
+            format::duration(self.per_iteration())
         )
     }
 }
@@ -217,6 +218,6 @@ mod tests {
         let zero = TimerResult::new("z", Duration::ZERO, 1).unwrap();
         assert!(zero.ops_per_second().is_infinite());
         assert!(TimerResult::new("x", Duration::ZERO, 0).is_err());
-        assert!(r.to_string().starts_with("x: 2.000000s for 4 iterations"));
+        assert_eq!(r.to_string(), "x: 2.00 s for 4 iterations (500 ms each)");
     }
 }

@@ -1,7 +1,7 @@
 //! STREAM-style bandwidth of this machine: `cargo run --release -p performance-timing-examples
 //! --bin stream [size] [threads]`.
 
-use timing_runtime::stream::{Kernel, stream};
+use timing_runtime::hardware::{Kernel, stream::stream};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -7,8 +7,8 @@ use std::convert::Infallible;
 use std::hint::black_box;
 
 use timing_runtime::bench::{benchmark, benchmark_statistical, benchmark_with_warmup};
-use timing_runtime::memory::measure_memory_throughput;
-use timing_runtime::parallel::compare_seq_vs_parallel;
+use timing_runtime::hardware::scaling::compare_seq_vs_parallel;
+use timing_runtime::hardware::stream::measure_memory_throughput;
 use timing_runtime::{Profiler, Timer};
 
 fn work(n: u64) -> u64 {

@@ -10,7 +10,7 @@ use super::callsite::CallSite;
 use super::local::{Local, with_local};
 use super::registry::{self, ENABLED, STATE, epoch_of};
 use super::slot::SiteSlot;
-use crate::fast_clock;
+use crate::clock::tsc;
 
 /// One open frame: where to record, when it started and the children-sum when it started.
 struct Frame {
@@ -42,7 +42,7 @@ impl Frame {
             Frame {
                 slot,
                 saved_children,
-                start: fast_clock::raw(),
+                start: tsc::raw(),
             },
             extra,
         ))
@@ -51,7 +51,7 @@ impl Frame {
     /// Closes the frame on the thread that opened it.
     #[inline(always)]
     fn end(&self, local: &Local) {
-        let end = fast_clock::raw();
+        let end = tsc::raw();
         let inclusive = end.saturating_sub(self.start);
         let children = local.children.get().wrapping_sub(self.saved_children);
         local
@@ -196,11 +196,11 @@ impl<F: Future> Future for TimedFuture<F> {
             return inner.poll(cx);
         };
         let saved = with_local(|l| l.children.get()).unwrap_or(0);
-        let t0 = fast_clock::raw();
+        let t0 = tsc::raw();
         let start = if start == 0 { t0.max(1) } else { start };
         this.start = Some(start);
         let result = inner.poll(cx);
-        let t1 = fast_clock::raw();
+        let t1 = tsc::raw();
         let busy = t1.saturating_sub(t0);
         let site = this.site;
         let self_time = &mut this.self_time;

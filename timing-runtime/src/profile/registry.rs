@@ -8,14 +8,21 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::callsite::{CallSite, UNREGISTERED};
 use super::slot::{SiteSlot, SlotData};
 
-/// Bit 0: recording enabled. Bits 1..: the reset epoch.
+/// The profiler's switches and reset epoch in one word, so that the hot path reads them all
+/// with one relaxed load: bit 0 is "recording enabled", bit 1 is reserved for "a trace session
+/// is capturing spans", bits 2.. are the reset epoch.
 pub(crate) static STATE: AtomicU64 = AtomicU64::new(ENABLED);
 pub(crate) const ENABLED: u64 = 1;
+/// Bit 1 of [`STATE`]: a trace session is active (reserved for span capture).
+#[allow(dead_code)]
+pub(crate) const TRACING: u64 = 2;
+/// The first bit of the epoch in [`STATE`]: adding it starts a new epoch.
+const EPOCH_UNIT: u64 = 4;
 
 /// The epoch encoded in a [`STATE`] value.
 #[inline(always)]
 pub(crate) fn epoch_of(state: u64) -> u64 {
-    state >> 1
+    state / EPOCH_UNIT
 }
 
 struct Sites {
@@ -165,7 +172,7 @@ pub fn is_enabled() -> bool {
 /// flight during the reset may be dropped.
 pub fn reset() {
     let mut threads = threads();
-    STATE.fetch_add(2, Ordering::Relaxed);
+    STATE.fetch_add(EPOCH_UNIT, Ordering::Relaxed);
     threads.exited.clear();
 }
 

@@ -21,7 +21,7 @@ pub struct NoOpenScope;
 /// site's id, this thread's recorder and slot — so that its first recorded call costs what
 /// every later one does. Optional: all of it otherwise happens on the first call.
 pub fn prepare(site: &'static CallSite) {
-    crate::fast_clock::calibrate();
+    crate::clock::tsc::calibrate();
     let id = super::registry::site_id(site);
     let epoch = super::registry::current_epoch();
     super::local::with_local(|local| {

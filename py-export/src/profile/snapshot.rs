@@ -1,0 +1,238 @@
+//! `Snapshot` and `Record`: the global profile, copied at one instant, seen from Python.
+
+use std::sync::Arc;
+
+use pyo3::exceptions::PyKeyError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use timing_runtime::profile::snapshot::RecordDocument;
+use timing_runtime::profile::{Record, Snapshot};
+
+use crate::errors::timing_error;
+use crate::{args, repr};
+
+/// What one instrumented function recorded: calls, total (inclusive) and self (exclusive)
+/// time, min/max/mean and percentiles, in seconds.
+#[pyclass(frozen, module = "performance_timing", name = "Record")]
+pub struct PyRecord {
+    inner: Record,
+}
+
+#[pymethods]
+impl PyRecord {
+    /// The recorded name (``#[timed(name = ...)]``, ``Type::method``, or a Python name).
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    /// Module path of the function (Rust ``module_path!()`` or the Python module).
+    #[getter]
+    fn module_path(&self) -> &str {
+        self.inner.module_path()
+    }
+
+    /// Number of calls.
+    #[getter]
+    fn calls(&self) -> u64 {
+        self.inner.calls()
+    }
+
+    /// Inclusive time in seconds (outermost frames only under recursion).
+    #[getter]
+    fn total_secs(&self) -> f64 {
+        self.inner.total().as_secs_f64()
+    }
+
+    /// Self (exclusive) time in seconds: total minus time in timed callees.
+    #[getter]
+    fn self_secs(&self) -> f64 {
+        self.inner.self_time().as_secs_f64()
+    }
+
+    /// Mean call duration in seconds.
+    #[getter]
+    fn mean_secs(&self) -> f64 {
+        self.inner.mean().as_secs_f64()
+    }
+
+    /// Shortest call in seconds.
+    #[getter]
+    fn min_secs(&self) -> f64 {
+        self.inner.min().as_secs_f64()
+    }
+
+    /// Longest call in seconds.
+    #[getter]
+    fn max_secs(&self) -> f64 {
+        self.inner.max().as_secs_f64()
+    }
+
+    /// The ``q``-th percentile (0 <= q <= 100) of call durations in seconds, within ±3.2 %.
+    fn percentile(&self, q: &Bound<'_, PyAny>) -> PyResult<f64> {
+        let q = args::real(q, "q")?;
+        self.inner
+            .percentile(q)
+            .map(|d| d.as_secs_f64())
+            .map_err(timing_error)
+    }
+
+    /// The record as a dict (the same fields as in ``Snapshot.to_json()``).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        record_dict(py, &self.inner)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Record(name={}, calls={}, total={}, self={})",
+            repr::quoted(py, self.inner.name())?,
+            self.inner.calls(),
+            repr::duration(self.inner.total().as_secs_f64()),
+            repr::duration(self.inner.self_time().as_secs_f64())
+        ))
+    }
+}
+
+fn record_dict<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>> {
+    let doc = RecordDocument::from(r);
+    let d = PyDict::new(py);
+    d.set_item("name", doc.name)?;
+    d.set_item("module_path", doc.module_path)?;
+    d.set_item("file", doc.file)?;
+    d.set_item("line", doc.line)?;
+    d.set_item("calls", doc.calls)?;
+    d.set_item("total_secs", doc.total_secs)?;
+    d.set_item("self_secs", doc.self_secs)?;
+    d.set_item("mean_secs", doc.mean_secs)?;
+    d.set_item("min_secs", doc.min_secs)?;
+    d.set_item("max_secs", doc.max_secs)?;
+    d.set_item("p50_secs", doc.p50_secs)?;
+    d.set_item("p90_secs", doc.p90_secs)?;
+    d.set_item("p99_secs", doc.p99_secs)?;
+    d.set_item("p999_secs", doc.p999_secs)?;
+    Ok(d)
+}
+
+/// An immutable copy of the global profile: iterate it for ``Record`` objects (largest self
+/// time first), look one up with ``snap["name"]``, or render it with ``summary()``,
+/// ``to_dict()`` and ``to_json()``.
+#[pyclass(frozen, module = "performance_timing", name = "Snapshot")]
+pub struct PySnapshot {
+    inner: Arc<Snapshot>,
+}
+
+impl PySnapshot {
+    /// Wraps a runtime snapshot.
+    pub fn new(inner: Snapshot) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+}
+
+impl PySnapshot {
+    fn record(&self, py: Python<'_>, r: &Record) -> PyResult<Py<PyRecord>> {
+        Py::new(py, PyRecord { inner: r.clone() })
+    }
+
+    fn records<'py>(&self, py: Python<'py>, records: &[Record]) -> PyResult<Bound<'py, PyList>> {
+        let items = records
+            .iter()
+            .map(|r| self.record(py, r))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+}
+
+#[pymethods]
+impl PySnapshot {
+    fn __len__(&self) -> usize {
+        self.inner.records().len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self
+            .records(py, self.inner.records())?
+            .try_iter()?
+            .into_any())
+    }
+
+    fn __getitem__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyRecord>> {
+        let key = args::string(name, "name")?;
+        match self.inner.get(&key) {
+            Some(r) => self.record(py, r),
+            None => Err(PyKeyError::new_err(key)),
+        }
+    }
+
+    fn __contains__(&self, name: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.get(&args::string(name, "name")?).is_some())
+    }
+
+    /// The record called ``name``, or ``default`` when there is none.
+    #[pyo3(signature = (name, default = None))]
+    fn get(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyAny>,
+        default: Option<Py<PyAny>>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        match self.inner.get(&args::string(name, "name")?) {
+            Some(r) => Ok(Some(self.record(py, r)?.into_any())),
+            None => Ok(default),
+        }
+    }
+
+    /// Names of the records, largest self time first.
+    fn names(&self) -> Vec<String> {
+        self.inner
+            .records()
+            .iter()
+            .map(|r| r.name().to_owned())
+            .collect()
+    }
+
+    /// Per-thread records: ``{thread name: [Record, ...]}``; exited threads are merged under
+    /// ``"(exited threads)"``.
+    fn threads<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for t in self.inner.threads() {
+            d.set_item(&t.thread, self.records(py, &t.records)?)?;
+        }
+        Ok(d)
+    }
+
+    /// Total self time over all records in seconds (time spent in instrumented code).
+    #[getter]
+    fn total_self_secs(&self) -> f64 {
+        self.inner.total_self().as_secs_f64()
+    }
+
+    /// A text table sorted by self time: calls, total, self, mean, p50, p99, % of self time.
+    fn summary(&self) -> String {
+        self.inner.to_table()
+    }
+
+    /// The snapshot as plain dicts and lists (see ``to_json``).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = PyModule::import(py, "json")?;
+        json.call_method1("loads", (self.inner.to_json(),))
+    }
+
+    /// The snapshot as JSON (schema ``performance_timing.profile/1``; seconds).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Snapshot(records={}, total_self={})",
+            self.inner.records().len(),
+            repr::duration(self.inner.total_self().as_secs_f64())
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_table()
+    }
+}

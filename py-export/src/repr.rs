@@ -1,0 +1,28 @@
+//! Text of Python `repr()`s: quoted strings as Python writes them, and durations through the
+//! runtime's one formatter ([`timing_runtime::format`]).
+
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// Python's `repr()` of a string (quotes and escapes as Python writes them).
+pub fn quoted(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_string())
+}
+
+/// A duration in seconds as a person reads it (`34.8 µs`).
+pub fn duration(secs: f64) -> String {
+    timing_runtime::format::duration(secs)
+}
+
+/// A Python `bool` literal.
+pub fn boolean(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// Seconds as a person reads them (``34.8 µs``, ``1.20 s``): the formatter behind every
+/// figure this package prints, for the package's own Python code (the command line).
+#[pyfunction]
+#[pyo3(name = "_format_duration")]
+pub fn format_duration(seconds: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(duration(crate::args::real(seconds, "seconds")?))
+}

@@ -1,0 +1,121 @@
+"""``python -m performance_timing compare old.json new.json``: compare saved results.
+
+Each file holds one ``Stats.to_json()`` document, or a JSON list of them. Results are paired
+by name (two single documents are paired whatever their names). A table is printed with the
+ratio of medians, its interval, the p-value and the verdict; every statistic comes from the
+Rust core (``performance_timing.compare``).
+
+Exit status: 0 — done (no regression beyond the threshold); 1 — a result is ``slower`` by more
+than ``--fail-on-regression``; 2 — bad usage or an unreadable, malformed or wrong-version file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from .._native import _DEFAULTS, Comparison, Stats, _format_duration, compare
+from .files import load_stats
+from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
+
+EXAMPLE = """example:
+  python -m performance_timing compare old.json new.json --fail-on-regression 5%
+"""
+
+
+def parse_percent(text: str) -> float:
+    """``"5%"`` or ``"5"`` → ``0.05``: a percentage >= 0, as a fraction."""
+    number = text.strip().removesuffix("%")
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentage like 5%, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite percentage >= 0, got {text!r}")
+    return value / 100.0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Adds ``compare`` to the command line."""
+    cmp = commands.add_parser(
+        "compare",
+        help="compare a baseline file with a candidate file",
+        description="Compare a baseline with a candidate: ratio of medians, interval, "
+        "Mann-Whitney p-value and a verdict (faster / slower / no change).",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmp.add_argument("old", help="baseline: a Stats JSON file (one document or a list)")
+    cmp.add_argument("new", help="candidate: a Stats JSON file (one document or a list)")
+    cmp.add_argument(
+        "--fail-on-regression",
+        type=parse_percent,
+        metavar="PERCENT",
+        help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%)",
+    )
+    noise = _DEFAULTS["compare.noise"]
+    cmp.add_argument(
+        "--noise",
+        type=parse_percent,
+        default=noise,
+        metavar="PERCENT",
+        help=f"changes under this are 'no change' (default {noise * 100:g}%%)",
+    )
+    cmp.set_defaults(run=run)
+
+
+def pair(old: list[Stats], new: list[Stats]) -> list[tuple[Stats, Stats]]:
+    """Baseline/candidate pairs: by name, or the two results of two single-result files."""
+    if len(old) == 1 and len(new) == 1:
+        return [(old[0], new[0])]
+    by_name = {s.name: s for s in old}
+    pairs = [(by_name[s.name], s) for s in new if s.name in by_name]
+    if not pairs:
+        raise ValueError("the two files have no result name in common")
+    return pairs
+
+
+def format_value(stats: Stats, value: float) -> str:
+    """A figure of ``stats`` with its unit: a duration for seconds, else ``value unit``."""
+    return _format_duration(value) if stats.unit == "s" else f"{value:.4g} {stats.unit}"
+
+
+def table(rows: list[tuple[Stats, Stats, Comparison]]) -> str:
+    """A Markdown table of the comparisons."""
+    lines = [
+        "| benchmark | baseline median | candidate median | ratio | 95% CI of ratio | p-value | verdict |",
+        "| --- | ---: | ---: | ---: | --- | ---: | --- |",
+    ]
+    for base, cand, c in rows:
+        name = base.name if base.name == cand.name else f"{base.name} → {cand.name}"
+        lines.append(
+            f"| {name} | {format_value(base, base.median)} | {format_value(cand, cand.median)} "
+            f"| {c.ratio:.3f} | {c.ci[0]:.3f} – {c.ci[1]:.3f} | {c.p_value:.2g} | {c.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Compares the files named by ``args``; returns the exit status."""
+    try:
+        rows = []
+        for base, cand in pair(load_stats(args.old), load_stats(args.new)):
+            rows.append((base, cand, compare(base, cand, noise=args.noise)))
+    except (OSError, ValueError, TypeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    print(table(rows), file=out)
+    threshold = args.fail_on_regression
+    if threshold is None:
+        return EXIT_OK
+    regressions = [
+        (b, c, r) for b, c, r in rows if r.verdict == "slower" and r.ratio - 1.0 > threshold
+    ]
+    for base, _, r in regressions:
+        print(
+            f"regression: {base.name} is {(r.ratio - 1.0) * 100:.1f}% slower "
+            f"(threshold {threshold * 100:g}%)",
+            file=sys.stderr,
+        )
+    return EXIT_REGRESSION if regressions else EXIT_OK

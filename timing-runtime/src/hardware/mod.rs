@@ -1,0 +1,18 @@
+//! How fast is the hardware: memory bandwidth (STREAM) and parallel scaling.
+//!
+//! * [`team`]: a fixed team of threads with a static partition of the work.
+//! * [`buffer`]: the one first-touch allocator and the one GB/s formula.
+//! * [`reduce`]: vectorised reductions (sum, sum of squares).
+//! * [`kernels`]: the STREAM loops and the [`Kernel`] names and byte counts.
+//! * [`stream`]: bandwidth measurements (`stream`, `measure_memory_throughput`).
+//! * [`scaling`]: sequential vs parallel (`compare_seq_vs_parallel`, `compare_scaling`,
+//!   `scaling_sweep`).
+
+pub mod buffer;
+pub mod kernels;
+pub mod reduce;
+pub mod scaling;
+pub mod stream;
+pub mod team;
+
+pub use kernels::Kernel;

@@ -1,0 +1,364 @@
+//! Sequential vs parallel: the same sum of squares on one thread and on several (rayon).
+//!
+//! [`compare_seq_vs_parallel`] is the seed's API (two [`TimerResult`]s). [`compare_scaling`]
+//! is the trustworthy version: repeated runs on a fixed [`Team`] of `threads` threads with a
+//! static partition, the speedup of each run, their median with a confidence interval, and
+//! efficiency = speedup / threads. [`scaling_sweep`] repeats it over data sizes and thread
+//! counts.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::buffer::{ELEMENT_BYTES, first_touched, gigabytes_per_second};
+use super::reduce::{par_chunk_len, sum_of_squares};
+use super::team::{Team, split};
+use crate::clock::{self, nanos_between, nanos_to_secs};
+use crate::error::{TimingError, require_at_least};
+use crate::host::check_allocation;
+use crate::stats::median_interval::{self, CONFIDENCE, MedianInterval};
+use crate::timer::TimerResult;
+
+/// Default passes of each version per run of [`compare_scaling`].
+pub const DEFAULT_ITERATIONS: u64 = 10;
+/// Default runs of [`compare_scaling`].
+pub const DEFAULT_RUNS: u64 = 10;
+/// Default passes per run of [`scaling_sweep`].
+pub const SWEEP_ITERATIONS: u64 = 5;
+/// Default runs per cell of [`scaling_sweep`].
+pub const SWEEP_RUNS: u64 = 5;
+
+/// The sum of squares of `data` on the calling thread (vectorised). Recorded in the global
+/// profile as `seq_sum_of_squares`.
+#[crate::timed]
+pub fn seq_sum_of_squares(data: &[f64]) -> f64 {
+    sum_of_squares(data)
+}
+
+/// The sum of squares of `data` on rayon's pool (all cores by default). Recorded in the
+/// global profile as `par_sum_of_squares`.
+///
+/// ```
+/// assert_eq!(timing_runtime::hardware::scaling::par_sum_of_squares(&[3.0, 4.0]), 25.0);
+/// ```
+#[crate::timed]
+pub fn par_sum_of_squares(data: &[f64]) -> f64 {
+    data.par_chunks(par_chunk_len(data.len()))
+        .map(sum_of_squares)
+        .sum()
+}
+
+/// Times the sum of squares of `data`, `iterations` times sequentially and `iterations` times
+/// in parallel, and returns `(sequential, parallel)` results named `"Sequential"` and
+/// `"Parallel"`.
+///
+/// One untimed pass of each comes first (rayon's thread pool, caches and the profiler's
+/// first-call set-up are warm before timing). The timed variants then alternate (one
+/// sequential pass, one parallel pass, …) so that drift in the machine's speed hits both alike. Inputs and results pass through
+/// [`std::hint::black_box`], so the optimiser cannot remove the work.
+///
+/// ```
+/// let data = vec![1.0; 1000];
+/// let (seq, par) = timing_runtime::hardware::scaling::compare_seq_vs_parallel(&data, 3).unwrap();
+/// assert_eq!((seq.name(), par.name()), ("Sequential", "Parallel"));
+/// assert_eq!(seq.iterations(), 3);
+/// ```
+pub fn compare_seq_vs_parallel(
+    data: &[f64],
+    iterations: u64,
+) -> Result<(TimerResult, TimerResult), TimingError> {
+    require_at_least("iterations", iterations, 1)?;
+    if data.is_empty() {
+        return Err(TimingError::invalid("data", "must not be empty"));
+    }
+    // One untimed pass of each first: one-time costs (rayon's pool start-up, the profiler's
+    // clock calibration and first-call registration, cold caches) stay out of the figures.
+    black_box(seq_sum_of_squares(black_box(data)));
+    black_box(par_sum_of_squares(black_box(data)));
+    let (seq, par) = alternate(
+        iterations,
+        || black_box(seq_sum_of_squares(black_box(data))),
+        || black_box(par_sum_of_squares(black_box(data))),
+    );
+    Ok((
+        TimerResult::new("Sequential", Duration::from_nanos(seq), iterations)?,
+        TimerResult::new("Parallel", Duration::from_nanos(par), iterations)?,
+    ))
+}
+
+/// Times `iterations` alternations of `first` and `second` (one pass of each, in that order,
+/// so that drift in the machine's speed hits both alike) and returns their total nanos (each
+/// pass counts at least 1 ns). The one timing loop of this module.
+fn alternate(
+    iterations: u64,
+    mut first: impl FnMut() -> f64,
+    mut second: impl FnMut() -> f64,
+) -> (u64, u64) {
+    let (mut a, mut b) = (0u64, 0u64);
+    for _ in 0..iterations {
+        let start = clock::now();
+        first();
+        let mid = clock::now();
+        second();
+        let end = clock::now();
+        a = a.saturating_add(nanos_between(start, mid).max(1));
+        b = b.saturating_add(nanos_between(mid, end).max(1));
+    }
+    (a, b)
+}
+
+/// Sequential vs parallel sum of squares over `size` elements on `threads` threads.
+///
+/// Each of `runs` runs times `iterations` sequential passes and `iterations` parallel passes,
+/// alternating them; a run's speedup is its sequential time over its parallel time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParallelComparison {
+    /// Elements of data.
+    pub size: usize,
+    /// Threads of the parallel version.
+    pub threads: usize,
+    /// Passes of each version per run.
+    pub iterations: u64,
+    /// Seconds per sequential pass, one value per run.
+    pub sequential_secs: Vec<f64>,
+    /// Seconds per parallel pass, one value per run.
+    pub parallel_secs: Vec<f64>,
+    /// The median speedup over the runs and its confidence interval.
+    pub speedup: MedianInterval,
+}
+
+impl ParallelComparison {
+    /// Speedup per run: sequential time / parallel time.
+    pub fn speedups(&self) -> Vec<f64> {
+        self.sequential_secs
+            .iter()
+            .zip(&self.parallel_secs)
+            .map(|(s, p)| s / p)
+            .collect()
+    }
+
+    /// Parallel efficiency: median speedup / threads (1 is perfect scaling).
+    ///
+    /// ```
+    /// let data = vec![1.0; 10_000];
+    /// let c = timing_runtime::hardware::scaling::compare_scaling(&data, 2, 3, 2).unwrap();
+    /// assert_eq!(c.efficiency(), c.speedup.median / 2.0);
+    /// ```
+    pub fn efficiency(&self) -> f64 {
+        self.speedup.median / self.threads as f64
+    }
+
+    /// Decimal GB/s of the fastest sequential pass (8 bytes read per element).
+    pub fn sequential_gbps(&self) -> f64 {
+        self.gbps(&self.sequential_secs)
+    }
+
+    /// Decimal GB/s of the fastest parallel pass (8 bytes read per element).
+    pub fn parallel_gbps(&self) -> f64 {
+        self.gbps(&self.parallel_secs)
+    }
+
+    fn gbps(&self, secs: &[f64]) -> f64 {
+        let best = secs.iter().copied().fold(f64::INFINITY, f64::min);
+        gigabytes_per_second(self.size as u128 * ELEMENT_BYTES, best)
+    }
+}
+
+/// The sum of squares of `data` on `team`, thread `i` taking part `i` of the static partition.
+///
+/// ```
+/// let team = timing_runtime::hardware::team::Team::new(2).unwrap();
+/// assert_eq!(timing_runtime::hardware::scaling::team_sum_of_squares(&team, &[3.0, 4.0]), 25.0);
+/// ```
+pub fn team_sum_of_squares(team: &Team, data: &[f64]) -> f64 {
+    let parts = split(data, &team.partition(data.len()));
+    team.run(parts, sum_of_squares).into_iter().sum()
+}
+
+/// Compares the sum of squares of `data` (non-empty) on one thread and on `threads` (≥ 1):
+/// `runs` (≥ 1) runs of `iterations` (≥ 1) alternating passes each, after one untimed
+/// warm-up pass of each version.
+///
+/// ```
+/// let data = vec![1.0; 100_000];
+/// let c = timing_runtime::hardware::scaling::compare_scaling(&data, 3, 5, 2).unwrap();
+/// assert_eq!(c.sequential_secs.len(), 5);
+/// assert!(c.speedup.low <= c.speedup.median && c.speedup.median <= c.speedup.high);
+/// ```
+pub fn compare_scaling(
+    data: &[f64],
+    iterations: u64,
+    runs: u64,
+    threads: usize,
+) -> Result<ParallelComparison, TimingError> {
+    require_at_least("iterations", iterations, 1)?;
+    require_at_least("runs", runs, 1)?;
+    require_at_least("threads", threads as u64, 1)?;
+    if data.is_empty() {
+        return Err(TimingError::invalid("data", "must not be empty"));
+    }
+    let team = Team::new(threads)?;
+    Ok(compare_on(&team, data, iterations, runs))
+}
+
+fn compare_on(team: &Team, data: &[f64], iterations: u64, runs: u64) -> ParallelComparison {
+    black_box(sum_of_squares(black_box(data)));
+    black_box(team_sum_of_squares(team, black_box(data)));
+    // Grown run by run: `runs` is the caller's number, not an allocation size.
+    let (mut sequential_secs, mut parallel_secs) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (seq, par) = alternate(
+            iterations,
+            || black_box(sum_of_squares(black_box(data))),
+            || black_box(team_sum_of_squares(team, black_box(data))),
+        );
+        sequential_secs.push(nanos_to_secs(seq) / iterations as f64);
+        parallel_secs.push(nanos_to_secs(par) / iterations as f64);
+    }
+    let mut result = ParallelComparison {
+        size: data.len(),
+        threads: team.threads(),
+        iterations,
+        sequential_secs,
+        parallel_secs,
+        speedup: MedianInterval {
+            median: 0.0,
+            low: 0.0,
+            high: 0.0,
+            confidence: 0.0,
+        },
+    };
+    if let Some(ci) = median_interval::median_interval(&result.speedups(), CONFIDENCE) {
+        result.speedup = ci;
+    }
+    result
+}
+
+/// [`compare_scaling`] for every data size in `sizes` (each ≥ 1) and thread count in
+/// `thread_counts` (each ≥ 1), sizes outermost. The data (`i mod 8` as `f64`) is allocated
+/// and written in parallel before timing. Every argument is checked before any
+/// work.
+///
+/// ```
+/// let rows = timing_runtime::hardware::scaling::scaling_sweep(&[1_000, 10_000], &[1, 2], 2, 3).unwrap();
+/// assert_eq!(rows.len(), 4);
+/// assert_eq!((rows[3].size, rows[3].threads), (10_000, 2));
+/// ```
+pub fn scaling_sweep(
+    sizes: &[usize],
+    thread_counts: &[usize],
+    iterations: u64,
+    runs: u64,
+) -> Result<Vec<ParallelComparison>, TimingError> {
+    require_at_least("iterations", iterations, 1)?;
+    require_at_least("runs", runs, 1)?;
+    if sizes.is_empty() {
+        return Err(TimingError::invalid("sizes", "must not be empty"));
+    }
+    if thread_counts.is_empty() {
+        return Err(TimingError::invalid("threads", "must not be empty"));
+    }
+    for &size in sizes {
+        require_at_least("sizes", size as u64, 1)?;
+    }
+    for &threads in thread_counts {
+        require_at_least("threads", threads as u64, 1)?;
+    }
+    let largest = sizes.iter().copied().max().unwrap_or(1);
+    check_allocation(largest as u128 * ELEMENT_BYTES)?;
+    let teams = thread_counts
+        .iter()
+        .map(|&t| Team::new(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The data is first touched by the largest team, the closest to every team's placement.
+    let toucher = teams
+        .iter()
+        .max_by_key(|t| t.threads())
+        .expect("thread_counts is not empty");
+    let mut rows = Vec::new();
+    for &size in sizes {
+        let data = first_touched(toucher, size, |i| (i % 8) as f64)?;
+        for team in &teams {
+            rows.push(compare_on(team, &data, iterations, runs));
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_sum_matches_sequential() {
+        let data: Vec<f64> = (0..200_000).map(|i| (i % 10) as f64).collect();
+        let expected: f64 = data.iter().map(|x| x * x).sum();
+        assert_eq!(sum_of_squares(&data), expected);
+        assert_eq!(par_sum_of_squares(&data), expected);
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(compare_seq_vs_parallel(&[], 1).is_err());
+        assert!(compare_seq_vs_parallel(&[1.0], 0).is_err());
+    }
+
+    #[test]
+    fn reports_both_results() {
+        let data = vec![2.0; 50_000];
+        let (s, p) = compare_seq_vs_parallel(&data, 4).unwrap();
+        assert_eq!(s.iterations(), 4);
+        assert_eq!(p.iterations(), 4);
+        assert!(s.duration_secs() > 0.0 && p.duration_secs() > 0.0);
+    }
+
+    #[test]
+    fn speedup_and_efficiency_arithmetic() {
+        let c = ParallelComparison {
+            size: 1000,
+            threads: 4,
+            iterations: 1,
+            sequential_secs: vec![4.0, 6.0, 3.0],
+            parallel_secs: vec![2.0, 2.0, 1.0],
+            speedup: median_interval::median_interval(&[2.0, 3.0, 3.0], 0.95).unwrap(),
+        };
+        assert_eq!(c.speedups(), [2.0, 3.0, 3.0]);
+        assert_eq!(c.speedup.median, 3.0);
+        assert_eq!(c.efficiency(), 0.75);
+        // 1000 elements × 8 B in the best pass (3 s sequential, 1 s parallel).
+        assert!((c.sequential_gbps() - 8000.0 / 3e9).abs() < 1e-15);
+        assert!((c.parallel_gbps() - 8000.0 / 1e9).abs() < 1e-15);
+    }
+
+    #[test]
+    fn compare_scaling_measures_every_run() {
+        let data: Vec<f64> = (0..50_000).map(|i| (i % 7) as f64).collect();
+        let expected: f64 = data.iter().map(|x| x * x).sum();
+        let team = Team::new(3).unwrap();
+        assert_eq!(team_sum_of_squares(&team, &data), expected);
+        let c = compare_scaling(&data, 2, 4, 2).unwrap();
+        assert_eq!((c.size, c.threads, c.iterations), (50_000, 2, 2));
+        assert_eq!(c.parallel_secs.len(), 4);
+        assert!(c.sequential_secs.iter().all(|&s| s > 0.0));
+        let speedups = c.speedups();
+        assert!(speedups.iter().all(|s| s.is_finite() && *s > 0.0));
+        assert!(c.speedup.low <= c.speedup.median && c.speedup.median <= c.speedup.high);
+    }
+
+    #[test]
+    fn scaling_rejects_bad_input_before_work() {
+        assert!(compare_scaling(&[], 1, 1, 1).is_err());
+        assert!(compare_scaling(&[1.0], 0, 1, 1).is_err());
+        assert!(compare_scaling(&[1.0], 1, 0, 1).is_err());
+        assert!(compare_scaling(&[1.0], 1, 1, 0).is_err());
+        assert!(scaling_sweep(&[], &[1], 1, 1).is_err());
+        assert!(scaling_sweep(&[1], &[], 1, 1).is_err());
+        assert!(scaling_sweep(&[1, 0], &[1], 1, 1).is_err());
+        assert!(scaling_sweep(&[1], &[1, 0], 1, 1).is_err());
+        assert!(matches!(
+            scaling_sweep(&[usize::MAX / 8], &[1], 1, 1),
+            Err(TimingError::Allocation { .. })
+        ));
+    }
+}
