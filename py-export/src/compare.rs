@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use timing_runtime::stats::compare::DEFAULT_NOISE;
 
 use crate::errors::timing_error;
+use crate::stats::PyStats;
 use crate::{args, repr};
 
 /// The comparison of a candidate with a baseline: ``ratio`` (candidate median / baseline
@@ -78,8 +79,8 @@ pub fn compare(
     candidate: &Bound<'_, PyAny>,
     noise: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyComparison> {
-    let b = args::stats(baseline, "baseline")?.get();
-    let c = args::stats(candidate, "candidate")?.get();
+    let b = args::instance::<PyStats>(baseline, "baseline", "Stats")?.get();
+    let c = args::instance::<PyStats>(candidate, "candidate", "Stats")?.get();
     let noise = args::real_or(noise, "noise", DEFAULT_NOISE)?;
     let inner =
         timing_runtime::stats::compare::compare(&b.inner, &c.inner, noise).map_err(timing_error)?;

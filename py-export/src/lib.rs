@@ -13,6 +13,7 @@
 //! | `bench.rs` | `benchmark`, `benchmark_with_warmup`, `benchmark_statistical`, `bench` |
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
+//! | `format.rs` | `_format_duration` (the formatter, for the command line) |
 //! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
 
 mod args;
@@ -20,6 +21,7 @@ mod bench;
 mod breakdown;
 mod compare;
 mod errors;
+mod format;
 mod hardware;
 mod profile;
 mod repr;
@@ -85,6 +87,8 @@ mod native {
     #[pymodule_export]
     use crate::compare::{PyComparison, compare};
     #[pymodule_export]
+    use crate::format::format_duration;
+    #[pymodule_export]
     use crate::hardware::scaling::{
         PyParallelComparison, compare_scaling, compare_seq_vs_parallel, scaling_sweep,
     };
@@ -96,8 +100,6 @@ mod native {
     use crate::profile::scope::PyScope;
     #[pymodule_export]
     use crate::profile::snapshot::{PyRecord, PySnapshot};
-    #[pymodule_export]
-    use crate::repr::format_duration;
     #[pymodule_export]
     use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]

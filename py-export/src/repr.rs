@@ -18,11 +18,3 @@ pub fn duration(secs: f64) -> String {
 pub fn boolean(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
-
-/// Seconds as a person reads them (``34.8 µs``, ``1.20 s``): the formatter behind every
-/// figure this package prints, for the package's own Python code (the command line).
-#[pyfunction]
-#[pyo3(name = "_format_duration")]
-pub fn format_duration(seconds: &Bound<'_, PyAny>) -> PyResult<String> {
-    Ok(duration(crate::args::real(seconds, "seconds")?))
-}

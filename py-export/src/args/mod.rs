@@ -211,13 +211,15 @@ pub fn sizes(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<usize>> {
     Ok(values)
 }
 
-/// A `Stats` argument, borrowed (``TypeError`` naming `name` otherwise).
-pub fn stats<'a, 'py>(
+/// An argument that must be an instance of the native class `T`, borrowed (``TypeError``
+/// naming `name` and the class's Python name `class` otherwise).
+pub fn instance<'a, 'py, T: pyo3::PyTypeInfo>(
     obj: &'a Bound<'py, PyAny>,
     name: &str,
-) -> PyResult<&'a Bound<'py, crate::stats::PyStats>> {
-    obj.cast::<crate::stats::PyStats>().map_err(|_| {
-        PyTypeError::new_err(format!("{name} must be a Stats, not {}", type_name(obj)))
+    class: &str,
+) -> PyResult<&'a Bound<'py, T>> {
+    obj.cast::<T>().map_err(|_| {
+        PyTypeError::new_err(format!("{name} must be a {class}, not {}", type_name(obj)))
     })
 }
 

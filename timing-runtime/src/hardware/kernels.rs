@@ -157,3 +157,36 @@ pub fn triad(a: &mut [f64], b: &[f64], c: &[f64], q: f64) {
         *d = x + q * y;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::reduce;
+
+    #[test]
+    fn kernels_on_distinct_values() {
+        let a: Vec<f64> = (0..100).map(f64::from).collect();
+        let b: Vec<f64> = (0..100).map(|i| f64::from(i) * 2.0).collect();
+        let mut out = vec![0.0; 100];
+        copy(&mut out, &a);
+        assert_eq!(out, a);
+        scale(&mut out, &a, 3.0);
+        assert!(out.iter().zip(&a).all(|(o, x)| *o == 3.0 * x));
+        add(&mut out, &a, &b);
+        assert!(out.iter().zip(&a).all(|(o, x)| *o == 3.0 * x));
+        triad(&mut out, &a, &b, 3.0);
+        assert!(out.iter().zip(&a).all(|(o, x)| *o == 7.0 * x));
+        assert_eq!(reduce::sum(&a), 4950.0);
+    }
+
+    #[test]
+    fn byte_counting_is_streams() {
+        let bytes: Vec<u64> = Kernel::ALL.iter().map(|k| k.bytes_per_element()).collect();
+        assert_eq!(bytes, [8, 16, 16, 24, 24]);
+        for k in Kernel::ALL {
+            assert_eq!(k.name().parse::<Kernel>().unwrap(), k);
+            let arrays = k.arrays().iter().filter(|&&x| x).count() as u64;
+            assert_eq!(arrays * 8, k.bytes_per_element());
+        }
+    }
+}

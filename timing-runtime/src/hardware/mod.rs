@@ -4,10 +4,12 @@
 //! * [`buffer`]: the one first-touch allocator and the one GB/s formula.
 //! * [`reduce`]: vectorised reductions (sum, sum of squares).
 //! * [`kernels`]: the STREAM loops and the [`Kernel`] names and byte counts.
+//! * [`arrays`]: STREAM's three arrays on a team: first touch, passes, validation, timing.
 //! * [`stream`]: bandwidth measurements (`stream`, `measure_memory_throughput`).
 //! * [`scaling`]: sequential vs parallel (`compare_seq_vs_parallel`, `compare_scaling`,
 //!   `scaling_sweep`).
 
+pub mod arrays;
 pub mod buffer;
 pub mod kernels;
 pub mod reduce;
