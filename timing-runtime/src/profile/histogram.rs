@@ -77,6 +77,18 @@ impl Histogram {
         }
     }
 
+    /// `(low, high, count)` of every non-empty bucket, in ascending order (inclusive bounds).
+    pub fn buckets(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, &c)| {
+                let (lo, hi) = bucket_range(i);
+                (lo, hi, c)
+            })
+    }
+
     /// Number of recorded values.
     pub fn count(&self) -> u64 {
         self.counts.iter().sum()

@@ -126,6 +126,19 @@ impl Record {
         Ok(Duration::from_nanos(ns))
     }
 
+    /// Number of calls that took at most `nanos` nanoseconds, from the histogram.
+    ///
+    /// This is the cumulative count a Prometheus histogram bucket `le` exports. It is meant to
+    /// be exact at every power of two from 32 ns on (those are bucket edges once buckets are
+    /// keyed in nanoseconds); until then it is within one bucket (±3.2 %) of the exact count.
+    pub fn calls_at_most(&self, nanos: u64) -> u64 {
+        self.histogram
+            .buckets()
+            .take_while(|&(_, high, _)| raw_to_nanos(high) <= nanos)
+            .map(|(_, _, count)| count)
+            .sum()
+    }
+
     /// [`Record::percentile`] in nanoseconds (0 for `q` outside 0–100).
     pub fn percentile_ns(&self, q: f64) -> u64 {
         self.percentile(q).map_or(0, |d| d.as_nanos() as u64)
