@@ -143,8 +143,11 @@ def pt_benchmark(request: pytest.FixtureRequest) -> Generator[BenchmarkFixture, 
     node = request.node
     marks = dict(node.stash.get(MARKS, {}))
     if "__positional__" in marks:
-        raise ValueError("@pytest.mark.benchmark takes keyword options only")
-    options = bench_options(marks, session.max_time, session.shared_mark)
+        pytest.fail("@pytest.mark.benchmark takes keyword options only", pytrace=False)
+    try:
+        options = bench_options(marks, session.max_time, session.shared_mark)
+    except ValueError as e:
+        pytest.fail(str(e), pytrace=False)
     fixture = BenchmarkFixture(node.nodeid, options, session.disabled, session.record)
     node.stash[FIXTURE] = fixture
     yield fixture
