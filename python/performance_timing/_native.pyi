@@ -37,6 +37,7 @@ __all__ = [
     "_DEFAULTS",
     "_Scope",
     "_format_duration",
+    "_format_rate",
 ]
 
 _DEFAULTS: dict[str, float | int]

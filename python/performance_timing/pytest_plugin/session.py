@@ -72,8 +72,8 @@ class Session:
         """``compare(baseline, stats)`` for the same-named baseline result, if any."""
         if stats.name not in self._comparisons:
             base = self.baseline.get(stats.name)
-            ok = base is not None and base.unit == stats.unit
-            self._comparisons[stats.name] = compare(base, stats) if ok else None
+            same_unit = base is not None and base.unit == stats.unit
+            self._comparisons[stats.name] = compare(base, stats) if base and same_unit else None
         return self._comparisons[stats.name]
 
     def regression(self, result: Result) -> str | None:
