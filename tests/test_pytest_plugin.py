@@ -10,6 +10,7 @@ timings with a 3× slower workload.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -136,7 +137,8 @@ def test_counts_results_errors_marks_and_save(pytester, mode):
     out = pytester.path / "results.json"
     result = run(pytester, mode, COUNTS + SAVED, "--pt-save", str(out))
     result.assert_outcomes(passed=9, errors=1)
-    result.stdout.fnmatch_lines(["*unknown option(s) 'sample'; performance_timing reads*"])
+    # A typo is an error (ours, or pytest-benchmark's check of the shared mark beside it).
+    assert re.search(r"unknown option\(s\) 'sample'|can't have 'sample'", result.stdout.str())
     saved = load_stats(str(out))
     names = ["call_returns_result", "mark", "pedantic_counts", "pedantic_iterations", "rounds",
              "twice_is_an_error"]

@@ -107,25 +107,19 @@ def run_files(directory: str) -> list[str]:
 
 
 def describe(path: str) -> tuple[str, str]:
-    """``(when, commit)`` read from a run file's name (``"?"`` for parts it lacks)."""
+    """``(when, commit)`` read from a run file's name (``"—"`` for a part it lacks)."""
     stem = os.path.basename(path)[: -len(".json")]
     stamp, _, commit = stem.partition("-")
     try:
         moment = datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%S.%fZ")
     except ValueError:
-        return stem, "?"
-    return moment.strftime("%Y-%m-%d %H:%M:%S"), commit or "?"
+        return stem, "—"
+    return moment.strftime("%Y-%m-%d %H:%M:%S"), commit or "—"
 
 
 def runs(directory: str) -> list[Run]:
     """Every run of a history, oldest first (``OSError``/``ValueError`` naming a bad file)."""
     return [Run(*describe(path), load_stats(path)) for path in run_files(directory)]
-
-
-def latest(directory: str) -> list[Stats] | None:
-    """The results of the newest run of a history, or ``None`` when it has none."""
-    files = run_files(directory)
-    return load_stats(files[-1]) if files else None
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

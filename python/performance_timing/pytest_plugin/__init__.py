@@ -130,7 +130,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 continue
             seen.add(id(node))
             for i, mark in enumerate(node.own_markers):
-                extra = [k for k in mark.kwargs if k not in PYTEST_BENCHMARK_MARK_OPTIONS]
+                extra = [k for k in MARK_OPTIONS
+                         if k in mark.kwargs and k not in PYTEST_BENCHMARK_MARK_OPTIONS]
                 if mark.name == "benchmark" and extra:
                     kept = {k: v for k, v in mark.kwargs.items() if k not in extra}
                     node.own_markers[i] = pytest.mark.benchmark(*mark.args, **kept).mark

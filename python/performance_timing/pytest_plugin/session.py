@@ -55,14 +55,12 @@ class Session:
         if path is None:
             return
         if history.is_history(path):
-            found = history.latest(path) if os.path.isdir(path) else None
-            if found is None:
+            files = history.run_files(path) if os.path.isdir(path) else []
+            if not files:
                 self.notes.append(f"no earlier run in {path}: nothing to compare with")
                 return
-            results = found
-        else:
-            results = load_stats(path)
-        self.baseline = {s.name: s for s in results}
+            path = self.baseline_path = files[-1]
+        self.baseline = {s.name: s for s in load_stats(path)}
 
     def record(self, result: Result) -> None:
         """Keeps a test's result (called by its fixture)."""
