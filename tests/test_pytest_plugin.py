@@ -249,9 +249,10 @@ def test_aliased(benchmark):
     benchmark.pedantic(sum, args=(range(10),), rounds=2)
 """,
     )
-    result = pytester.runpytest(*FAST)
+    result = pytester.runpytest(*FAST, "-q")
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     result.assert_outcomes(passed=1)
+    assert result.stdout.str().count(HEADER) == 1   # -q hides the header: said in the summary
 
 
 def test_usage_errors(pytester):

@@ -102,12 +102,16 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(alias, "performance_timing.benchmark")
 
 
+NOTICE = (
+    "performance_timing: pytest-benchmark is active, so `benchmark` is its fixture; "
+    "ours is `pt_benchmark` (or run with -p no:benchmark to make `benchmark` ours)"
+)
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
+    """Says once, in the header, whose ``benchmark`` this session's is (when it matters)."""
     if SESSION in config.stash and config.stash[SESSION].shared_mark:
-        return (
-            "performance_timing: pytest-benchmark is active, so `benchmark` is its fixture; "
-            "ours is `pt_benchmark` (or run with -p no:benchmark to make `benchmark` ours)"
-        )
+        return NOTICE
     return None
 
 
@@ -121,6 +125,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 merged["__positional__"] = mark.args
             merged.update(mark.kwargs)
         item.stash[MARKS] = merged
+    ours = config.stash[SESSION]
+    ours.uses_fixture = any(
+        {"benchmark", "pt_benchmark"} & set(getattr(item, "fixturenames", ())) for item in items
+    )
     if not benchmark_plugin_active(config):
         return
     seen: set[int] = set()
@@ -205,7 +213,11 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if SESSION not in config.stash or hasattr(config, "workerinput"):
         return
-    lines = config.stash[SESSION].summary()
+    ours = config.stash[SESSION]
+    lines = ours.summary()
+    header_hidden = terminalreporter.verbosity < 0 or terminalreporter.no_header
+    if ours.shared_mark and ours.uses_fixture and header_hidden:
+        lines.append(NOTICE)  # the header that says it was not shown
     if lines:
         terminalreporter.write_sep("-", "performance_timing benchmarks")
         for line in lines:

@@ -44,6 +44,8 @@ class Session:
         self.shared_mark = shared_mark
         self.results: list[Result] = []
         self.workers = 0
+        self.uses_fixture = False
+        """Whether a collected test asks for ``benchmark`` or ``pt_benchmark``."""
         self.notes: list[str] = []
         self.baseline: dict[str, Stats] = {}
         self._comparisons: dict[str, Comparison | None] = {}
@@ -136,7 +138,7 @@ class Session:
     def summary(self) -> list[str]:
         """The lines of the terminal summary: one table, then notes."""
         if not self.results:
-            return self.notes
+            return list(self.notes)
         compared = bool(self.baseline)
         headers = ["benchmark", "median", "95% CI of median", "ops/s", "samples"]
         if compared:
