@@ -19,7 +19,8 @@ from performance_timing.cli.files import load_stats
 
 pytest_plugins = ("pytester",)
 
-FAST = ("--pt-max-time", "0.05")
+# Short budgets; hypothesis's plugin costs seconds per in-process session and is not needed.
+FAST = ("--pt-max-time", "0.05", "-p", "no:hypothesispytest")
 HEADER = "pytest-benchmark is active, so `benchmark` is its fixture"
 
 # A clock for the fixture module: round i of a pedantic run lasts FACTOR * DURATIONS[i] ns.
@@ -257,13 +258,13 @@ def test_aliased(benchmark):
 
 def test_usage_errors(pytester):
     pytester.makepyfile(test_x="def test_x(): pass\n")
-    result = pytester.runpytest("--pt-fail-on-regression", "5%")
+    result = pytester.runpytest("--pt-fail-on-regression", "5%", *FAST)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "needs --pt-compare" in result.stderr.str()
-    result = pytester.runpytest("--pt-compare", str(pytester.path / "missing.json"))
+    result = pytester.runpytest("--pt-compare", str(pytester.path / "missing.json"), *FAST)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "missing.json" in result.stderr.str()
-    result = pytester.runpytest("--pt-max-time", "-1")
+    result = pytester.runpytest(*FAST, "--pt-max-time", "-1")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
