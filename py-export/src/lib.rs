@@ -13,7 +13,7 @@
 //! | `bench.rs` | `benchmark`, `benchmark_with_warmup`, `benchmark_statistical`, `bench` |
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
-//! | `format.rs` | `_format_duration` (the formatter, for the command line) |
+//! | `format.rs` | `_format_duration`, `_format_rate` (the formatter, for the command line and the pytest plugin) |
 //! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
 
 mod args;
@@ -87,7 +87,7 @@ mod native {
     #[pymodule_export]
     use crate::compare::{PyComparison, compare};
     #[pymodule_export]
-    use crate::format::format_duration;
+    use crate::format::{format_duration, format_rate};
     #[pymodule_export]
     use crate::hardware::scaling::{
         PyParallelComparison, compare_scaling, compare_seq_vs_parallel, scaling_sweep,

@@ -37,6 +37,7 @@ __all__ = [
     "_DEFAULTS",
     "_Scope",
     "_format_duration",
+    "_format_rate",
 ]
 
 _DEFAULTS: dict[str, float | int]
@@ -44,6 +45,9 @@ _DEFAULTS: dict[str, float | int]
 
 def _format_duration(seconds: SupportsFloat) -> str:
     """Seconds as a person reads them (``34.8 µs``, ``1.20 s``)."""
+
+def _format_rate(per_second: SupportsFloat, unit: str) -> str:
+    """A rate with an SI prefix (``2.41 Mops/s``, ``39.9 GB/s``)."""
 
 @final
 class TimerResult:

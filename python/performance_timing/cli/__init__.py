@@ -3,10 +3,14 @@
 One module per command, each with ``add_parser(commands)`` (its arguments, help and
 examples) and ``run(args, out) -> int`` (its exit status):
 
-* ``compare`` (:mod:`.compare`) — compare saved benchmark results, gate regressions in CI.
+* ``compare`` (:mod:`.compare`) — compare saved benchmark results, gate regressions in CI;
+* ``timeit`` (:mod:`.timeit`) — time a statement, ``timeit``'s flags with ``bench``'s statistics;
+* ``run`` (:mod:`.run`) — run a program as ``__main__`` and print its profile at exit;
+* ``show`` (:mod:`.show`) — print a saved ``Stats``, list of ``Stats`` or profile snapshot;
+* ``history`` (:mod:`.history`) — each benchmark's median over the runs of a results history.
 
 Shared pieces: :mod:`.files` reads result files (every error names the file), :mod:`.status`
-holds the exit statuses. Every statistic and every printed duration comes from the Rust core.
+holds the exit statuses; a usage error is one line on stderr and exit status 2. Every statistic and every printed duration comes from the Rust core.
 """
 
 from __future__ import annotations
@@ -14,20 +18,27 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
-from . import compare
+from . import compare, history, run, show, timeit
 from .compare import parse_percent
 from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_REGRESSION", "build_parser", "main", "parse_percent"]
 
-COMMANDS = (compare,)
+COMMANDS = (compare, timeit, run, show, history)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m performance_timing",
         description="Timing, benchmarking and profiling from the command line.",
     )

@@ -1,0 +1,292 @@
+"""The pytest plugin, driven through pytester: real test files, real sessions.
+
+Every behaviour is checked twice: with our fixture as ``benchmark`` (pytest-benchmark turned off
+with ``-p no:benchmark``, as a user opts in) and beside an active pytest-benchmark, where ours is
+``pt_benchmark``. Timed figures that a test asserts on come from a fake clock (patched into the
+fixture module only), so verdicts are deterministic on a noisy machine; one test gates on real
+timings with a 3× slower workload.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from performance_timing import Stats
+from performance_timing.cli.files import load_stats
+
+pytest_plugins = ("pytester",)
+
+# Short budgets; hypothesis's plugin costs seconds per in-process session and is not needed.
+FAST = ("--pt-max-time", "0.05", "-p", "no:hypothesispytest")
+HEADER = "pytest-benchmark is active, so `benchmark` is its fixture"
+
+# A clock for the fixture module: round i of a pedantic run lasts FACTOR * DURATIONS[i] ns.
+FAKE_CLOCK = """
+import types
+import pytest
+import performance_timing.pytest_plugin.fixture as fixture_module
+
+DURATIONS = [1000 + 10 * (i % 7) for i in range(1000)]
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    def install(factor):
+        state = {"now": 0, "open": False, "i": 0}
+        def clock():
+            if not state["open"]:
+                state["open"] = True
+                return state["now"]
+            state["open"] = False
+            state["now"] += factor * DURATIONS[state["i"]]
+            state["i"] += 1
+            return state["now"]
+        monkeypatch.setattr(fixture_module, "time", types.SimpleNamespace(perf_counter_ns=clock))
+    return install
+"""
+
+
+@pytest.fixture(params=["ours", "beside pytest-benchmark"])
+def mode(request):
+    """``(extra pytest arguments, the name of our fixture)`` for both set-ups."""
+    if request.param == "ours":
+        return ("-p", "no:benchmark"), "benchmark"
+    return (), "pt_benchmark"
+
+
+def run(pytester, mode, source: str, *args: str, **kwargs):
+    """Writes ``source`` (``{fx}`` = our fixture's name) as a test file and runs pytest on it."""
+    extra, fx = mode
+    pytester.makeconftest(FAKE_CLOCK)
+    pytester.makepyfile(**{kwargs.pop("name", "test_bench"): source.replace("{fx}", fx)})
+    return pytester.runpytest(*extra, *FAST, *args, **kwargs)
+
+
+COUNTS = """
+import performance_timing as pt
+calls, setups, teardowns = [], [], []
+
+def work(x, y=0):
+    calls.append(x)
+    return x + y
+
+def test_pedantic_counts({fx}):
+    def setup():
+        setups.append(1)
+        return (len(setups),), {"y": 100}
+    result = {fx}.pedantic(work, setup=setup, teardown=lambda *a, **k: teardowns.append(a),
+                           rounds=4, warmup_rounds=2)
+    assert (len(calls), len(setups), len(teardowns)) == (6, 6, 6)
+    assert result == 6 + 100                       # the last round's call
+    assert isinstance({fx}.stats, pt.Stats) and len({fx}.stats) == 4
+
+def test_pedantic_iterations({fx}):
+    calls.clear()
+    assert {fx}.pedantic(work, args=(7,), rounds=5, iterations=3) == 7
+    assert len(calls) == 15                        # rounds x iterations, exactly
+    assert {fx}.stats.iterations_per_sample == 3 and len({fx}.stats) == 5
+
+def test_call_returns_result({fx}):
+    {fx}.extra_info["size"] = 3
+    assert {fx}(work, 2, y=3) == 5
+    assert {fx}.stats.name.endswith("::test_call_returns_result")
+
+def test_twice_is_an_error({fx}):
+    {fx}(work, 1)
+    try:
+        {fx}(work, 1)
+    except RuntimeError as e:
+        assert "already used" in str(e)
+    else:
+        raise AssertionError("no error")
+
+def test_pedantic_errors({fx}):
+    import pytest
+    with pytest.raises(ValueError, match="iterations"):
+        {fx}.pedantic(work, args=(1,), setup=lambda: None, iterations=2)
+
+def test_setup_args_and_args_clash({fx}):
+    import pytest
+    with pytest.raises(TypeError, match="setup"):
+        {fx}.pedantic(work, args=(1,), setup=lambda: ((1,), {}), rounds=2)
+"""
+
+
+SAVED = """
+import pytest
+
+def test_rounds({fx}):
+    {fx}.pedantic(sum, args=(range(10),), rounds=3)
+
+def test_one_round({fx}):
+    {fx}.pedantic(sum, args=(range(10),))
+
+@pytest.mark.benchmark(samples=3, max_time=2.0, warmup=0)
+def test_mark({fx}):
+    {fx}(sum, range(10))
+    assert len({fx}.stats) == 3
+
+@pytest.mark.benchmark(sample=3)
+def test_mark_typo({fx}):
+    {fx}(sum, range(10))
+"""
+
+
+def test_counts_results_errors_marks_and_save(pytester, mode):
+    out = pytester.path / "results.json"
+    result = run(pytester, mode, COUNTS + SAVED, "--pt-save", str(out))
+    result.assert_outcomes(passed=9, errors=1)
+    # A typo is an error (ours, or pytest-benchmark's check of the shared mark beside it).
+    assert re.search(r"unknown option\(s\) 'sample'|can't have 'sample'", result.stdout.str())
+    saved = load_stats(str(out))
+    names = ["call_returns_result", "mark", "pedantic_counts", "pedantic_iterations", "rounds",
+             "twice_is_an_error"]
+    assert sorted(s.name for s in saved) == [f"test_bench.py::test_{n}" for n in names]
+    assert all(isinstance(s, Stats) and len(s) >= 2 for s in saved)
+    assert [d.get("extra_info") for d in json.loads(out.read_text())
+            if d["name"].endswith("test_call_returns_result")] == [{"size": 3}]
+    text = result.stdout.str()
+    assert "| test_bench.py::test_one_round |" in text and "— (1 sample)" in text
+    assert "not saved and never gated" in text and "saved 6 results" in text
+    assert text.count(HEADER) == (0 if mode[1] == "benchmark" else 1)
+
+
+GATED = """
+def test_work({fx}, fake_clock):
+    fake_clock(FACTOR)
+    {fx}.pedantic(lambda: None, rounds=20)
+
+def test_single({fx}, fake_clock):
+    fake_clock(FACTOR)
+    {fx}.pedantic(lambda: None)
+"""
+
+
+def baseline(path, names) -> str:
+    """A results file of what the fake clock measures with FACTOR = 1 in ``rounds`` rounds."""
+    docs = [json.loads(Stats.from_samples([(1000 + 10 * (i % 7)) / 1e9 for i in range(rounds)],
+                                          name=name).to_json()) for name, rounds in names]
+    path.write_text(json.dumps(docs))
+    return str(path)
+
+
+def test_gate_fails_a_3x_slower_candidate_not_an_identical_one(pytester, mode):
+    base = baseline(pytester.path / "base.json", [("test_bench.py::test_work", 20)])
+    gate = ("--pt-compare", base, "--pt-fail-on-regression", "5%")
+    slower = run(pytester, mode, "FACTOR = 3\n" + GATED, *gate)
+    assert slower.ret == 1
+    slower.assert_outcomes(passed=1, failed=1)     # the one-sample test is never gated
+    slower.stdout.fnmatch_lines(["*performance regression: median * is 3.000× the baseline*"])
+    assert "| slower |" in slower.stdout.str()
+    same = run(pytester, mode, "FACTOR = 1\n" + GATED, *gate)
+    assert same.ret == 0
+    same.assert_outcomes(passed=2)
+    assert "| 1.000 |" in same.stdout.str() and "no change" in same.stdout.str()
+
+
+def test_gate_on_real_timings(pytester):
+    source = """
+def test_work({fx}):
+    {fx}(sum, range(N))
+"""
+    base = pytester.path / "base.json"
+    ours = (("-p", "no:benchmark"), "benchmark")
+    budget = ("--pt-max-time", "0.3")
+    run(pytester, ours, "N = 2000\n" + source, "--pt-save", str(base), *budget).assert_outcomes(passed=1)
+    gate = ("--pt-compare", str(base), "--pt-fail-on-regression", "5%", *budget)
+    slower = run(pytester, ours, "N = 6000\n" + source, *gate)
+    assert slower.ret == 1, slower.stdout.str()
+
+
+def test_disable_calls_once(pytester, mode):
+    source = """
+calls, setups = [], []
+
+def test_call({fx}):
+    assert {fx}(lambda: calls.append(1) or 42) == 42
+    assert len(calls) == 1 and {fx}.stats is None
+
+def test_pedantic({fx}):
+    calls.clear()
+    {fx}.pedantic(lambda x: calls.append(x), setup=lambda: setups.append(1) or ((1,), {}),
+                  rounds=5, warmup_rounds=3)
+    assert len(calls) == 1 and len(setups) == 1
+"""
+    result = run(pytester, mode, source, "--pt-disable", "--pt-save", str(pytester.path / "x.json"))
+    result.assert_outcomes(passed=2)
+    assert "| benchmark |" not in result.stdout.str()
+
+
+def test_both_plugins_measure_in_one_session(pytester):
+    source = """
+def test_theirs(benchmark):
+    assert type(benchmark).__module__ == "pytest_benchmark.fixture"
+    benchmark(sum, range(10))
+
+def test_ours(pt_benchmark):
+    pt_benchmark(sum, range(10))
+"""
+    result = run(pytester, ((), "pt_benchmark"), source, "--benchmark-max-time", "0.01")
+    result.assert_outcomes(passed=2)
+    text = result.stdout.str()
+    assert text.count(HEADER) == 1
+    assert "performance_timing benchmarks" in text and "benchmark: 1 tests" in text
+
+
+def test_pytest_benchmark_report_hook_never_sees_ours(pytester):
+    # A conftest that names our fixture `benchmark` while pytest-benchmark is active: its report
+    # hook raises TypeError on such a fixture; ours hides it from that hook.
+    pytester.makepyfile(
+        test_alias="""
+import pytest
+
+@pytest.fixture
+def benchmark(pt_benchmark):
+    return pt_benchmark
+
+def test_aliased(benchmark):
+    benchmark.pedantic(sum, args=(range(10),), rounds=2)
+""",
+    )
+    result = pytester.runpytest(*FAST, "-q")
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(passed=1)
+    assert result.stdout.str().count(HEADER) == 1   # -q hides the header: said in the summary
+
+
+def test_usage_errors(pytester):
+    pytester.makepyfile(test_x="def test_x(): pass\n")
+    result = pytester.runpytest("--pt-fail-on-regression", "5%", *FAST)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "needs --pt-compare" in result.stderr.str()
+    result = pytester.runpytest("--pt-compare", str(pytester.path / "missing.json"), *FAST)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "missing.json" in result.stderr.str()
+    result = pytester.runpytest(*FAST, "--pt-max-time", "-1")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_xdist_workers_measure_controller_reports_once(pytester, mode):
+    pytest.importorskip("xdist")
+    tests = "".join(
+        f"""
+def test_{i}({{fx}}, fake_clock):
+    fake_clock(FACTOR)
+    {{fx}}.pedantic(lambda: None, rounds=10)
+"""
+        for i in range(4)
+    )
+    history = pytester.path / "history"
+    history.mkdir()
+    base = baseline(pytester.path / "base.json", [(f"test_bench.py::test_{i}", 10) for i in range(4)])
+    result = run(pytester, mode, "FACTOR = 3\n" + tests, "-n", "2", "--pt-save", str(history),
+                 "--pt-compare", base, "--pt-fail-on-regression", "5%")
+    assert result.ret == 1
+    result.assert_outcomes(failed=4)               # gated in the workers
+    text = result.stdout.str()
+    assert text.count("performance_timing benchmarks") == 1 and text.count("| slower |") == 4
+    assert "measured in 2 pytest-xdist workers" in text
+    (saved,) = history.iterdir()                   # one file, from the controller
+    assert sorted(s.name for s in load_stats(str(saved))) == [f"test_bench.py::test_{i}" for i in range(4)]
