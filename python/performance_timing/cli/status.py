@@ -1,6 +1,7 @@
 """Exit statuses of every command: 0 done, 1 a regression (only ``compare
---fail-on-regression`` exits with it), 2 bad usage or a bad file."""
+--fail-on-regression`` exits with it), 2 bad usage, a bad file or any other error, 130 Ctrl-C."""
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130

@@ -7,7 +7,8 @@
 //! (`spawn_broadcast` in a scope): thread `i` always gets part `i` of [`partition`].
 
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::error::{TimingError, require_at_least};
 
@@ -73,6 +74,23 @@ pub fn split<'a, T>(slice: &'a [T], ranges: &[Range<usize>]) -> Vec<&'a [T]> {
 /// The most threads a team may have (a guard against typos such as `threads=10**6`).
 pub const MAX_THREADS: usize = 1024;
 
+/// Checks a team's thread count: 1 ..= [`MAX_THREADS`] (`InvalidArgument` naming `threads`).
+///
+/// ```
+/// use timing_runtime::hardware::team::check_threads;
+/// assert!(check_threads(2).is_ok() && check_threads(0).is_err() && check_threads(5000).is_err());
+/// ```
+pub fn check_threads(threads: usize) -> Result<(), TimingError> {
+    require_at_least("threads", threads as u64, 1)?;
+    if threads > MAX_THREADS {
+        return Err(TimingError::invalid(
+            "threads",
+            format!("must be at most {MAX_THREADS}, got {threads}"),
+        ));
+    }
+    Ok(())
+}
+
 /// A team of `threads` threads: the calling thread plus a pool of `threads − 1` workers.
 ///
 /// Part 0 always runs on the thread that calls [`Team::run`] (so a one-thread team has no
@@ -81,36 +99,42 @@ pub const MAX_THREADS: usize = 1024;
 /// the mapping to stay fixed (every function in this crate does).
 pub struct Team {
     workers: Option<rayon::ThreadPool>,
+    /// How many workers have exited, and a signal when one does (so dropping a team waits
+    /// for its threads: none is left running after the call that used it).
+    exited: Arc<(Mutex<usize>, Condvar)>,
 }
 
 impl Team {
-    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]), the caller included.
+    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]), the caller included; when
+    /// the OS refuses a thread → [`TimingError::ThreadStart`].
     ///
     /// ```
     /// let team = timing_runtime::hardware::team::Team::new(2).unwrap();
     /// assert_eq!(team.threads(), 2);
     /// ```
     pub fn new(threads: usize) -> Result<Self, TimingError> {
-        require_at_least("threads", threads as u64, 1)?;
-        if threads > MAX_THREADS {
-            return Err(TimingError::invalid(
-                "threads",
-                format!("must be at most {MAX_THREADS}, got {threads}"),
-            ));
-        }
+        check_threads(threads)?;
+        let exited = Arc::new((Mutex::new(0), Condvar::new()));
         let workers = if threads == 1 {
             None
         } else {
+            let signal = exited.clone();
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads - 1)
                 .thread_name(|i| format!("timing-team-{}", i + 1))
+                .exit_handler(move |_| {
+                    let (count, changed) = &*signal;
+                    *count.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+                    changed.notify_all();
+                })
                 .build()
-                .map_err(|e| {
-                    TimingError::invalid("threads", format!("cannot start threads: {e}"))
+                .map_err(|e| TimingError::ThreadStart {
+                    threads,
+                    reason: e.to_string(),
                 })?;
             Some(pool)
         };
-        Ok(Self { workers })
+        Ok(Self { workers, exited })
     }
 
     /// The number of threads, the caller included.
@@ -157,6 +181,20 @@ impl Team {
         head.into_iter()
             .chain((0..slots.len()).filter_map(|i| lock(i).1.take()))
             .collect()
+    }
+}
+
+impl Drop for Team {
+    /// Stops the workers and waits (at most a few seconds) until every one has exited.
+    fn drop(&mut self) {
+        let Some(workers) = self.workers.take() else {
+            return;
+        };
+        let expected = workers.current_num_threads();
+        drop(workers);
+        let (count, changed) = &*self.exited;
+        let guard = count.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = changed.wait_timeout_while(guard, Duration::from_secs(5), |n| *n < expected);
     }
 }
 
