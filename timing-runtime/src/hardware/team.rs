@@ -7,8 +7,8 @@
 //! (`spawn_broadcast` in a scope): thread `i` always gets part `i` of [`partition`].
 
 use std::ops::Range;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
 
 use crate::error::{TimingError, require_at_least};
 
@@ -99,9 +99,9 @@ pub fn check_threads(threads: usize) -> Result<(), TimingError> {
 /// the mapping to stay fixed (every function in this crate does).
 pub struct Team {
     workers: Option<rayon::ThreadPool>,
-    /// How many workers have exited, and a signal when one does (so dropping a team waits
-    /// for its threads: none is left running after the call that used it).
-    exited: Arc<(Mutex<usize>, Condvar)>,
+    /// The workers' threads, joined when the team is dropped (or fails to start), so none is
+    /// left running after the call that used it.
+    handles: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Team {
@@ -114,27 +114,39 @@ impl Team {
     /// ```
     pub fn new(threads: usize) -> Result<Self, TimingError> {
         check_threads(threads)?;
-        let exited = Arc::new((Mutex::new(0), Condvar::new()));
-        let workers = if threads == 1 {
-            None
-        } else {
-            let signal = exited.clone();
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads - 1)
-                .thread_name(|i| format!("timing-team-{}", i + 1))
-                .exit_handler(move |_| {
-                    let (count, changed) = &*signal;
-                    *count.lock().unwrap_or_else(PoisonError::into_inner) += 1;
-                    changed.notify_all();
-                })
-                .build()
-                .map_err(|e| TimingError::ThreadStart {
+        let handles: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        if threads == 1 {
+            return Ok(Self {
+                workers: None,
+                handles,
+            });
+        }
+        let spawned = handles.clone();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads - 1)
+            .spawn_handler(move |thread| {
+                let name = format!("timing-team-{}", thread.index() + 1);
+                let handle = std::thread::Builder::new()
+                    .name(name)
+                    .spawn(|| thread.run())?;
+                lock(&spawned).push(handle);
+                Ok(())
+            })
+            .build();
+        match pool {
+            Ok(pool) => Ok(Self {
+                workers: Some(pool),
+                handles,
+            }),
+            Err(e) => {
+                // rayon has already told the workers it did start to stop: wait for them.
+                join_all(&handles);
+                Err(TimingError::ThreadStart {
                     threads,
                     reason: e.to_string(),
-                })?;
-            Some(pool)
-        };
-        Ok(Self { workers, exited })
+                })
+            }
+        }
     }
 
     /// The number of threads, the caller included.
@@ -167,7 +179,7 @@ impl Team {
         };
         let slots: Vec<Mutex<(Option<T>, Option<R>)>> =
             parts.map(|p| Mutex::new((Some(p), None))).collect();
-        let lock = |i: usize| slots[i].lock().unwrap_or_else(PoisonError::into_inner);
+        let lock = |i: usize| lock(&slots[i]);
         let head = workers.in_place_scope(|scope| {
             scope.spawn_broadcast(|_, ctx| {
                 if ctx.index() < slots.len() {
@@ -185,16 +197,22 @@ impl Team {
 }
 
 impl Drop for Team {
-    /// Stops the workers and waits (at most a few seconds) until every one has exited.
+    /// Stops the workers and joins their threads.
     fn drop(&mut self) {
-        let Some(workers) = self.workers.take() else {
-            return;
-        };
-        let expected = workers.current_num_threads();
-        drop(workers);
-        let (count, changed) = &*self.exited;
-        let guard = count.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = changed.wait_timeout_while(guard, Duration::from_secs(5), |n| *n < expected);
+        drop(self.workers.take());
+        join_all(&self.handles);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Joins every thread in `handles` (a worker that panicked has nothing more to report).
+fn join_all(handles: &Mutex<Vec<JoinHandle<()>>>) {
+    let all = std::mem::take(&mut *lock(handles));
+    for handle in all {
+        let _ = handle.join();
     }
 }
 
