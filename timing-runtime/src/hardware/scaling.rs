@@ -42,7 +42,7 @@ pub fn seq_sum_of_squares(data: &[f64]) -> f64 {
 }
 
 /// The sum of squares of `data` on this process's work-stealing pool
-/// ([`parallel_pool`](super::pool::parallel_pool): all cores by default, built afresh in a
+/// ([`parallel_pool`]: all cores by default, built afresh in a
 /// forked child); on the calling thread when that pool cannot be started. Recorded in the
 /// global profile as `par_sum_of_squares`.
 ///
