@@ -122,6 +122,8 @@ def test_complex_data_is_refused(entry):
         (np.array([1.0, 2.0 + 3j]), "numpy.complex128"),
         (np.array([1.0, 2.0], dtype=np.complex64), "numpy.complex64"),
         (np.array([True, False]), r"numpy\.bool_?"),
+        ([np.float32(1), np.float32(2), np.complex64(1j)], "numpy.complex64"),  # mixed types
+        ([np.float32(1), 2.0, np.float32(3), True], "bool"),
     ):
         with pytest.raises(TypeError, match=rf"every element of \w+ must be a real number, not {kind}$"):
             DATA[entry](data)

@@ -107,16 +107,20 @@ pub fn real(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
     if let Ok(f) = obj.cast::<PyFloat>() {
         return Ok(f.value());
     }
-    let py = obj.py();
     let is_int = obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>();
     if !is_int
         && (is_boolean(obj)
-            || obj.is_instance_of::<PyString>()
             || is_text_or_bytes(obj)
             || is_complex(obj)?)
     {
         return Err(not_a_number(obj, name));
     }
+    as_float(obj, name)
+}
+
+/// `float(obj)`, its errors naming `name`: the last step of [`real`].
+fn as_float(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    let py = obj.py();
     obj.extract::<f64>().map_err(|e: PyErr| {
         if e.is_instance_of::<PyTypeError>(py) {
             not_a_number(obj, name)
@@ -126,6 +130,28 @@ pub fn real(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
             e
         }
     })
+}
+
+/// [`real`] for the many elements of one iterable (each named `name`): remembers the last type
+/// that passed its checks (they depend on the type only), so a further element of that type
+/// costs one conversion (NumPy scalars would otherwise pay two `numbers` ABC checks each).
+pub fn real_items<'py>(name: &str) -> impl FnMut(&Bound<'py, PyAny>) -> PyResult<f64> + use<'py> {
+    let name = name.to_owned();
+    let mut checked: Option<Bound<'py, PyType>> = None;
+    move |item| {
+        if let Ok(f) = item.cast::<PyFloat>() {
+            return Ok(f.value());
+        }
+        let ty = item.get_type();
+        if checked.as_ref().is_some_and(|t| t.is(&ty)) {
+            return as_float(item, &name);
+        }
+        let value = real(item, &name)?;
+        if !item.is_instance_of::<PyMemoryView>() {
+            checked = Some(ty);
+        }
+        Ok(value)
+    }
 }
 
 /// Whether `obj` is a `bool` or a NumPy boolean (`numpy.bool_`), which are not numbers here.
@@ -243,8 +269,7 @@ pub fn reals(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
             e
         }
     })?;
-    let element = format!("every element of {name}");
-    read_items(obj, iter, name, |item| real(item, &element))
+    read_items(obj, iter, name, real_items(&format!("every element of {name}")))
 }
 
 fn out_of_range(name: &str, secs: f64, rule: &str) -> PyErr {

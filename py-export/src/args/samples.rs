@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use timing_runtime::TimingError;
 use timing_runtime::host::check_allocation;
 
-use super::{is_text_or_bytes, read_items, real, type_name};
+use super::{is_text_or_bytes, read_items, real_items, type_name};
 use crate::interrupt;
 
 /// Float64 data from Python: a contiguous buffer read in place, or a converted copy.
@@ -47,7 +47,7 @@ impl Samples {
                 }
             })?;
             let element = format!("every element of {name}");
-            Self::Owned(read_items(data, iter, name, |item| real(item, &element))?)
+            Self::Owned(read_items(data, iter, name, real_items(&element))?)
         };
         if samples.is_empty() {
             return Err(PyValueError::new_err(format!("{name} must not be empty")));
