@@ -108,11 +108,7 @@ pub fn real(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
         return Ok(f.value());
     }
     let is_int = obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>();
-    if !is_int
-        && (is_boolean(obj)
-            || is_text_or_bytes(obj)
-            || is_complex(obj)?)
-    {
+    if !is_int && (is_boolean(obj) || is_text_or_bytes(obj) || is_complex(obj)?) {
         return Err(not_a_number(obj, name));
     }
     as_float(obj, name)
@@ -269,7 +265,12 @@ pub fn reals(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
             e
         }
     })?;
-    read_items(obj, iter, name, real_items(&format!("every element of {name}")))
+    read_items(
+        obj,
+        iter,
+        name,
+        real_items(&format!("every element of {name}")),
+    )
 }
 
 fn out_of_range(name: &str, secs: f64, rule: &str) -> PyErr {
