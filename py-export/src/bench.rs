@@ -23,10 +23,11 @@ fn caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()> + 'py {
 /// propagates unchanged.
 #[pyfunction]
 pub fn benchmark(
-    name: String,
+    name: &Bound<'_, PyAny>,
     func: &Bound<'_, PyAny>,
     iterations: &Bound<'_, PyAny>,
 ) -> PyResult<PyTimerResult> {
+    let name = args::string(name, "name")?;
     args::callable(func, "func")?;
     let iterations = args::count(iterations, "iterations", 1)?;
     seed::benchmark(&name, iterations, caller(func))
@@ -38,11 +39,12 @@ pub fn benchmark(
 /// timed calls (≥ 1) like ``benchmark``.
 #[pyfunction]
 pub fn benchmark_with_warmup(
-    name: String,
+    name: &Bound<'_, PyAny>,
     func: &Bound<'_, PyAny>,
     warmup: &Bound<'_, PyAny>,
     iterations: &Bound<'_, PyAny>,
 ) -> PyResult<PyTimerResult> {
+    let name = args::string(name, "name")?;
     args::callable(func, "func")?;
     let warmup = args::count(warmup, "warmup", 0)?;
     let iterations = args::count(iterations, "iterations", 1)?;
@@ -56,11 +58,12 @@ pub fn benchmark_with_warmup(
 /// count is the mean of the two middle values; ``min <= mean <= max`` holds exactly.
 #[pyfunction]
 pub fn benchmark_statistical(
-    name: String,
+    name: &Bound<'_, PyAny>,
     func: &Bound<'_, PyAny>,
     runs: &Bound<'_, PyAny>,
     iterations_per_run: &Bound<'_, PyAny>,
 ) -> PyResult<(f64, f64, f64, f64)> {
+    let name = args::string(name, "name")?;
     args::callable(func, "func")?;
     let runs = args::count(runs, "runs", 1)?;
     let iterations_per_run = args::count(iterations_per_run, "iterations_per_run", 1)?;
@@ -86,7 +89,7 @@ pub fn benchmark_statistical(
 pub fn bench(
     py: Python<'_>,
     func: &Bound<'_, PyAny>,
-    name: Option<String>,
+    name: Option<&Bound<'_, PyAny>>,
     warmup: Option<&Bound<'_, PyAny>>,
     min_time: Option<&Bound<'_, PyAny>>,
     max_time: Option<&Bound<'_, PyAny>>,
@@ -94,7 +97,7 @@ pub fn bench(
     progress: bool,
 ) -> PyResult<PyStats> {
     args::callable(func, "func")?;
-    let name = match name {
+    let name = match args::optional_string(name, "name")? {
         Some(n) => n,
         None => default_name(func),
     };

@@ -1,15 +1,18 @@
 //! The one place where runtime errors become Python exceptions.
 
 use pyo3::PyErr;
-use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError, PyValueError};
 use timing_runtime::profile::NoOpenScope;
 use timing_runtime::{BenchError, TimingError};
 
-/// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures → `MemoryError`.
+/// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures →
+/// `MemoryError`, threads the OS refused → `RuntimeError`, cancelled work → `KeyboardInterrupt`.
 pub fn timing_error(e: TimingError) -> PyErr {
     match e {
         TimingError::InvalidArgument { .. } => PyValueError::new_err(e.to_string()),
         TimingError::Allocation { .. } => PyMemoryError::new_err(e.to_string()),
+        TimingError::ThreadStart { .. } => PyRuntimeError::new_err(e.to_string()),
+        TimingError::Interrupted => PyKeyboardInterrupt::new_err(e.to_string()),
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! This crate only converts: a binding is a signature with its defaults (constants of
 //! `timing-runtime`), one conversion of its arguments (`args.rs`), one call into the runtime
-//! (with the GIL released around long work), and one mapping of its errors (`errors.rs`).
+//! (with the GIL released around long work, stopped by Ctrl-C: `interrupt.rs`), and one mapping
+//! of its errors (`errors.rs`).
 //! Reprs format their figures with the runtime's formatter (`repr.rs`).
 //!
 //! | file | Python API |
@@ -23,6 +24,7 @@ mod compare;
 mod errors;
 mod format;
 mod hardware;
+mod interrupt;
 mod profile;
 mod repr;
 mod stats;

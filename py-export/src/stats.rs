@@ -117,13 +117,14 @@ impl PyStats {
         py: Python<'_>,
         samples: &Bound<'_, PyAny>,
         iterations_per_sample: Option<&Bound<'_, PyAny>>,
-        name: Option<String>,
-        unit: Option<String>,
+        name: Option<&Bound<'_, PyAny>>,
+        unit: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let values = args::reals(samples, "samples")?;
         let ips = args::count_or(iterations_per_sample, "iterations_per_sample", 1, 1)?;
-        let name = name.unwrap_or_else(|| "stats".to_owned());
-        let unit = unit.unwrap_or_else(|| timing_runtime::stats::SECONDS.to_owned());
+        let name = args::optional_string(name, "name")?.unwrap_or_else(|| "stats".to_owned());
+        let unit = args::optional_string(unit, "unit")?
+            .unwrap_or_else(|| timing_runtime::stats::SECONDS.to_owned());
+        let values = args::reals(samples, "samples")?;
         let stats = Stats::from_samples_with_unit(name, values, ips, unit).map_err(timing_error)?;
         Ok(Self {
             inner: with_python_metadata(py, stats)?,

@@ -29,10 +29,11 @@ impl PyTimerResult {
     #[new]
     #[pyo3(signature = (name, duration_secs, iterations = None))]
     fn new(
-        name: String,
+        name: &Bound<'_, PyAny>,
         duration_secs: &Bound<'_, PyAny>,
         iterations: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let name = args::string(name, "name")?;
         let duration = args::non_negative_seconds(duration_secs, "duration_secs")?;
         let iterations = args::count_or(iterations, "iterations", 1, 1)?;
         timing_runtime::TimerResult::new(name, duration, iterations)
@@ -142,13 +143,14 @@ impl PyTimer {
 #[pymethods]
 impl PyTimer {
     #[new]
-    fn new(name: String) -> Self {
-        Self {
+    fn new(name: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let name = args::string(name, "name")?;
+        Ok(Self {
             state: Mutex::new(TimerState {
                 timer: timing_runtime::Timer::start(name),
                 result_iterations: None,
             }),
-        }
+        })
     }
 
     /// The timer's name.

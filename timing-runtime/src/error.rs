@@ -24,6 +24,18 @@ pub enum TimingError {
         /// Why it was refused.
         reason: String,
     },
+    /// The threads a measurement needs could not be started (the OS refused them).
+    #[error("cannot start {threads} threads: {reason}")]
+    ThreadStart {
+        /// The threads that were asked for.
+        threads: usize,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// The work was cancelled through its [`Cancel`](crate::cancel::Cancel) (in Python:
+    /// Ctrl-C) and stopped early; no result.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl TimingError {

@@ -46,7 +46,9 @@ pub fn cpu_count() -> usize {
 }
 
 /// Checks, without allocating, that `bytes` can be allocated: they must fit in the address
-/// space and in the memory the host reports as available (`MemAvailable`).
+/// space, in the memory the host reports as available (`MemAvailable`), under the process's
+/// address-space limit (`RLIMIT_AS`, as set by `ulimit -v` or `prlimit --as`) and under its
+/// cgroup's memory limit (cgroup v2 `memory.max`).
 ///
 /// ```
 /// use timing_runtime::host::check_allocation;
@@ -63,6 +65,20 @@ pub fn check_allocation(bytes: u128) -> Result<(), TimingError> {
     {
         return Err(refuse(format!("only {available} bytes are available")));
     }
+    if let Some(room) = address_space_room_bytes()
+        && bytes > room
+    {
+        return Err(refuse(format!(
+            "only {room} bytes are left under the address-space limit (RLIMIT_AS)"
+        )));
+    }
+    if let Some(room) = cgroup_room_bytes()
+        && bytes > room
+    {
+        return Err(refuse(format!(
+            "only {room} bytes are left under the cgroup's memory limit"
+        )));
+    }
     Ok(())
 }
 
@@ -71,6 +87,51 @@ pub fn check_allocation(bytes: u128) -> Result<(), TimingError> {
 pub fn available_memory_bytes() -> Option<u128> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     parse_mem_available(&text)
+}
+
+/// Bytes of address space left under the soft `RLIMIT_AS` (the limit minus the process's
+/// current `VmSize`), or `None` when there is no limit or it cannot be read.
+pub fn address_space_room_bytes() -> Option<u128> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let limit = parse_address_space_limit(&limits)?;
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let used = parse_kib_field(&status, "VmSize:")?;
+    Some(limit.saturating_sub(used))
+}
+
+/// Bytes left under the memory limit of this process's cgroup (v2: `memory.max` minus
+/// `memory.current`), or `None` without a limit.
+fn cgroup_room_bytes() -> Option<u128> {
+    let cgroups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let path = cgroups.lines().find_map(|l| l.strip_prefix("0::"))?;
+    let dir = std::path::Path::new("/sys/fs/cgroup").join(path.trim_start_matches('/'));
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+    let max: u128 = read("memory.max")?.trim().parse().ok()?;
+    let current: u128 = read("memory.current")?.trim().parse().ok()?;
+    Some(max.saturating_sub(current))
+}
+
+/// The soft "Max address space" of `/proc/self/limits` in bytes (`None` when unlimited).
+fn parse_address_space_limit(limits: &str) -> Option<u128> {
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max address space"))?;
+    line["Max address space".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// A `kB` field such as `VmSize:` of `/proc/self/status`, in bytes.
+fn parse_kib_field(text: &str, field: &str) -> Option<u128> {
+    let line = text.lines().find(|l| l.starts_with(field))?;
+    let kib: u128 = line[field.len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 /// Bytes of the last-level data cache of CPU 0 (the highest-level data or unified cache in
@@ -121,9 +182,7 @@ pub fn parse_cache_size(text: &str) -> Option<u64> {
 }
 
 fn parse_mem_available(meminfo: &str) -> Option<u128> {
-    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u128 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    parse_kib_field(meminfo, "MemAvailable:")
 }
 
 #[cfg(test)]
@@ -135,6 +194,20 @@ mod tests {
         let text = "MemTotal:       24000000 kB\nMemAvailable:   1000 kB\n";
         assert_eq!(parse_mem_available(text), Some(1_024_000));
         assert_eq!(parse_mem_available("nothing"), None);
+    }
+
+    #[test]
+    fn parses_address_space_limits() {
+        let unlimited =
+            "Max address space         unlimited            unlimited            bytes\n";
+        assert_eq!(parse_address_space_limit(unlimited), None);
+        let limited = "Max cpu time  unlimited unlimited seconds\n\
+                       Max address space         2147483648           unlimited            bytes\n";
+        assert_eq!(parse_address_space_limit(limited), Some(2 << 30));
+        assert_eq!(
+            parse_kib_field("VmSize:\t    3892 kB\n", "VmSize:"),
+            Some(3892 * 1024)
+        );
     }
 
     #[test]

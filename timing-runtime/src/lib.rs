@@ -7,6 +7,7 @@
 //! | module | stage |
 //! | --- | --- |
 //! | [`error`], [`format`](mod@format) | the typed errors; the one formatter of durations, rates, shares |
+//! | [`cancel`] | stopping long work early (Ctrl-C from Python) |
 //! | [`clock`] | clocks by role: the harness clock (nanos), the profiler's TSC (raw counts), precision |
 //! | [`host`] | facts about the machine: memory, cache, the metadata saved with results |
 //! | [`profile`] | the global profile of `#[timed]`: call sites, per-thread recording, snapshots |
@@ -39,6 +40,7 @@
 // Lets `#[timed]` (which names `::timing_runtime`) instrument this crate's own kernels.
 extern crate self as timing_runtime;
 
+pub mod cancel;
 pub mod error;
 pub mod format;
 

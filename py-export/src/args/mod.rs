@@ -1,40 +1,82 @@
 //! Validation and conversion of Python arguments: the only place where a Python value
 //! becomes a Rust one. Every message names the argument.
 
+mod items;
 mod samples;
 
+pub use items::read_items;
 pub use samples::Samples;
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyComplex, PyFloat, PyInt, PyMemoryView, PyString, PyType,
+};
 use timing_runtime::hardware::Kernel;
 
 use crate::errors::timing_error;
 
 /// Extracts an integer count ≥ `min`.
 ///
-/// `bool` and non-integers (`float`, `str`, …) → `TypeError`; an integer beyond 64 bits →
-/// `OverflowError`; below `min` → `ValueError`. Objects with `__index__` (NumPy integers) are
+/// `bool` (also NumPy's) and non-integers (`float`, `str`, …) → `TypeError`; an integer
+/// beyond 2**63 − 1 → `OverflowError`; below `min` → `ValueError`; every message names the
+/// argument and the value or type it got. Objects with `__index__` (NumPy integers) are
 /// accepted.
 pub fn count(obj: &Bound<'_, PyAny>, name: &str, min: u64) -> PyResult<u64> {
-    if obj.is_instance_of::<PyBool>() {
+    let py = obj.py();
+    if is_boolean(obj) {
         return Err(PyTypeError::new_err(format!(
-            "{name} must be an integer, not bool"
+            "{name} must be an integer, not {}",
+            type_name(obj)
         )));
     }
-    let value: i64 = obj.extract().map_err(|e: PyErr| {
-        if e.is_instance_of::<PyTypeError>(obj.py()) {
-            PyTypeError::new_err(format!("{name} must be an integer, not {}", type_name(obj)))
-        } else {
-            e
+    let value: i64 = match obj.extract() {
+        Ok(v) => v,
+        Err(e) if e.is_instance_of::<PyTypeError>(py) => {
+            return Err(PyTypeError::new_err(format!(
+                "{name} must be an integer, not {}",
+                type_name(obj)
+            )));
         }
-    })?;
+        Err(e) if e.is_instance_of::<PyOverflowError>(py) => {
+            return Err(beyond_64_bits(obj, name, min));
+        }
+        Err(e) => return Err(e),
+    };
     match u64::try_from(value) {
         Ok(v) if v >= min => Ok(v),
         _ => Err(PyValueError::new_err(format!(
             "{name} must be at least {min}, got {value}"
         ))),
+    }
+}
+
+/// The error for an integer outside `i64`: `ValueError` when negative, else `OverflowError`.
+fn beyond_64_bits(obj: &Bound<'_, PyAny>, name: &str, min: u64) -> PyErr {
+    let index = obj
+        .py()
+        .import("operator")
+        .and_then(|op| op.call_method1("index", (obj,)));
+    let negative = index.as_ref().is_ok_and(|i| i.lt(0).unwrap_or(false));
+    let shown = match &index {
+        Ok(i) => match i.str().map(|t| t.to_string()) {
+            Ok(text) if text.len() <= 40 => text,
+            _ => format!(
+                "an integer of {} bits",
+                i.call_method0("bit_length")
+                    .map_or_else(|_| "many".to_owned(), |b| b.to_string())
+            ),
+        },
+        Err(_) => "an integer beyond 64 bits".to_owned(),
+    };
+    if negative {
+        PyValueError::new_err(format!("{name} must be at least {min}, got {shown}"))
+    } else {
+        PyOverflowError::new_err(format!(
+            "{name} must be at most {} (2**63 - 1), got {shown}",
+            i64::MAX
+        ))
     }
 }
 
@@ -59,18 +101,72 @@ pub fn optional_size(
 }
 
 /// Extracts a real number (an `int`, a `float`, or anything with `__float__`), refusing
-/// `bool`, strings and other non-numbers with `TypeError`.
+/// `bool` (also NumPy's), strings, bytes, complex numbers (Python's and NumPy's) and other
+/// non-numbers with `TypeError`; an `int` too large for a float64 → `OverflowError`.
 pub fn real(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
-    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyString>() {
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(f.value());
+    }
+    let is_int = obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>();
+    if !is_int && (is_boolean(obj) || is_text_or_bytes(obj) || is_complex(obj)?) {
         return Err(not_a_number(obj, name));
     }
+    as_float(obj, name)
+}
+
+/// `float(obj)`, its errors naming `name`: the last step of [`real`].
+fn as_float(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<f64> {
+    let py = obj.py();
     obj.extract::<f64>().map_err(|e: PyErr| {
-        if e.is_instance_of::<PyTypeError>(obj.py()) {
+        if e.is_instance_of::<PyTypeError>(py) {
             not_a_number(obj, name)
+        } else if e.is_instance_of::<PyOverflowError>(py) {
+            PyOverflowError::new_err(format!("{name} is too large for a float64 ({e})"))
         } else {
             e
         }
     })
+}
+
+/// [`real`] for the many elements of one iterable (each named `name`): remembers the last type
+/// that passed its checks (they depend on the type only), so a further element of that type
+/// costs one conversion (NumPy scalars would otherwise pay two `numbers` ABC checks each).
+pub fn real_items<'py>(name: &str) -> impl FnMut(&Bound<'py, PyAny>) -> PyResult<f64> + use<'py> {
+    let name = name.to_owned();
+    let mut checked: Option<Bound<'py, PyType>> = None;
+    move |item| {
+        if let Ok(f) = item.cast::<PyFloat>() {
+            return Ok(f.value());
+        }
+        let ty = item.get_type();
+        if checked.as_ref().is_some_and(|t| t.is(&ty)) {
+            return as_float(item, &name);
+        }
+        let value = real(item, &name)?;
+        if !item.is_instance_of::<PyMemoryView>() {
+            checked = Some(ty);
+        }
+        Ok(value)
+    }
+}
+
+/// Whether `obj` is a `bool` or a NumPy boolean (`numpy.bool_`), which are not numbers here.
+pub fn is_boolean(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_instance_of::<PyBool>()
+        || matches!(type_name(obj).as_str(), "numpy.bool" | "numpy.bool_")
+}
+
+/// Whether `obj` is a complex number: a Python `complex` (NumPy's `complex128` is one) or any
+/// `numbers.Complex` that is not a `numbers.Real` (NumPy's `complex64`, …).
+pub fn is_complex(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    static COMPLEX: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static REAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    if obj.is_instance_of::<PyComplex>() {
+        return Ok(true);
+    }
+    let py = obj.py();
+    Ok(obj.is_instance(COMPLEX.import(py, "numbers", "Complex")?)?
+        && !obj.is_instance(REAL.import(py, "numbers", "Real")?)?)
 }
 
 /// Checks that `obj` is callable (`TypeError` otherwise).
@@ -85,19 +181,45 @@ pub fn callable<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<()> {
     }
 }
 
-/// Whether `obj` is text or bytes, which iterate but are not sequences of numbers.
+/// Whether `obj` is text or bytes, which iterate but are not sequences of numbers: `str`,
+/// `bytes`, `bytearray`, and a `memoryview` of single bytes (format `B`, `b` or `c`, such as
+/// `memoryview(b"abc")`). A `memoryview` of floats or wider integers is data, not bytes.
 pub fn is_text_or_bytes(obj: &Bound<'_, PyAny>) -> bool {
     obj.is_instance_of::<PyString>()
         || obj.is_instance_of::<PyBytes>()
         || obj.is_instance_of::<PyByteArray>()
+        || obj.cast::<PyMemoryView>().is_ok_and(|view| {
+            view.getattr("format")
+                .and_then(|f| f.extract::<String>())
+                .is_ok_and(|f| {
+                    matches!(
+                        f.trim_start_matches(['@', '=', '<', '>', '!']),
+                        "B" | "b" | "c"
+                    )
+                })
+        })
 }
 
-/// The Python type name of `obj`, for messages.
+/// The Python type name of `obj`, for messages: `float`, or `module.Name` outside the
+/// builtins (`numpy.bool`, `decimal.Decimal`).
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
-        .name()
+        .fully_qualified_name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "object".to_owned())
+}
+
+/// A short `repr()` of `obj` for messages (at most about 60 characters).
+pub fn short_repr(obj: &Bound<'_, PyAny>) -> String {
+    let text = obj
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| format!("<{}>", type_name(obj)));
+    if text.chars().count() <= 60 {
+        text
+    } else {
+        format!("{}…", text.chars().take(59).collect::<String>())
+    }
 }
 
 fn not_a_number(obj: &Bound<'_, PyAny>, name: &str) -> PyErr {
@@ -124,7 +246,8 @@ pub fn non_negative_seconds(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std:
 }
 
 /// Extracts a list of real numbers from any iterable (not `str`/`bytes`), converting every
-/// element with [`real`]; messages name `name`.
+/// element with [`real`]; messages name `name`. The iterable's length is only a hint (see
+/// [`read_items`]): a huge one is a `MemoryError` before anything big is allocated.
 pub fn reals(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
     let not_numbers = || {
         PyTypeError::new_err(format!(
@@ -135,12 +258,19 @@ pub fn reals(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
     if is_text_or_bytes(obj) {
         return Err(not_numbers());
     }
-    let iter = obj.try_iter().map_err(|_| not_numbers())?;
-    let mut values = Vec::with_capacity(obj.len().unwrap_or(0));
-    for item in iter {
-        values.push(real(&item?, &format!("every element of {name}"))?);
-    }
-    Ok(values)
+    let iter = obj.try_iter().map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            not_numbers()
+        } else {
+            e
+        }
+    })?;
+    read_items(
+        obj,
+        iter,
+        name,
+        real_items(&format!("every element of {name}")),
+    )
 }
 
 fn out_of_range(name: &str, secs: f64, rule: &str) -> PyErr {
@@ -170,15 +300,29 @@ pub fn real_or(obj: Option<&Bound<'_, PyAny>>, name: &str, default: f64) -> PyRe
     }
 }
 
-/// A `str` argument (`TypeError` naming `name` otherwise).
+/// A `str` argument (`TypeError` naming `name` otherwise); a string that is not valid
+/// Unicode (a lone surrogate such as `"\udc80"`) → `ValueError` naming `name`.
 pub fn string(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
-    if !obj.is_instance_of::<PyString>() {
+    let Ok(text) = obj.cast::<PyString>() else {
         return Err(PyTypeError::new_err(format!(
             "{name} must be a str, not {}",
             type_name(obj)
         )));
+    };
+    text.to_str().map(str::to_owned).map_err(|_| {
+        PyValueError::new_err(format!(
+            "{name} must be valid Unicode text, got {} (a lone surrogate cannot be encoded)",
+            short_repr(obj)
+        ))
+    })
+}
+
+/// An optional [`string`]: an omitted argument or `None` → `None`.
+pub fn optional_string(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
+    match obj {
+        Some(o) if !o.is_none() => string(o, name).map(Some),
+        _ => Ok(None),
     }
-    obj.extract()
 }
 
 /// ``kernel``: a ``str`` (``TypeError`` otherwise) naming one of the five kernels
@@ -190,7 +334,7 @@ pub fn kernel(obj: &Bound<'_, PyAny>) -> PyResult<Kernel> {
 }
 
 /// A non-empty sequence of counts ≥ 1 (``TypeError`` for a non-sequence, ``ValueError`` when
-/// empty).
+/// empty), read item by item like [`reals`].
 pub fn sizes(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<usize>> {
     let not_integers = || {
         PyTypeError::new_err(format!(
@@ -201,10 +345,14 @@ pub fn sizes(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<usize>> {
     if is_text_or_bytes(obj) {
         return Err(not_integers());
     }
-    let iter = obj.try_iter().map_err(|_| not_integers())?;
-    let values = iter
-        .map(|item| size(&item?, name, 1))
-        .collect::<PyResult<Vec<_>>>()?;
+    let iter = obj.try_iter().map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            not_integers()
+        } else {
+            e
+        }
+    })?;
+    let values = read_items(obj, iter, name, |item| size(item, name, 1))?;
     if values.is_empty() {
         return Err(PyValueError::new_err(format!("{name} must not be empty")));
     }

@@ -1,10 +1,14 @@
 //! Float64 data from Python: a contiguous buffer read in place, or a converted copy.
 
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use super::{is_text_or_bytes, real, type_name};
+use timing_runtime::TimingError;
+use timing_runtime::host::check_allocation;
+
+use super::{is_text_or_bytes, read_items, real_items, type_name};
+use crate::interrupt;
 
 /// Float64 data from Python: a contiguous buffer read in place, or a converted copy.
 pub enum Samples {
@@ -32,16 +36,18 @@ impl Samples {
             if buffer.is_c_contiguous() {
                 Self::Borrowed(buffer)
             } else {
-                Self::Owned(buffer.to_vec(data.py())?)
+                Self::Owned(copied(data.py(), &buffer, name)?)
             }
         } else {
-            let iter = data.try_iter().map_err(|_| not_numbers())?;
-            let mut values = Vec::with_capacity(data.len().unwrap_or(0));
+            let iter = data.try_iter().map_err(|e| {
+                if e.is_instance_of::<PyTypeError>(data.py()) {
+                    not_numbers()
+                } else {
+                    e
+                }
+            })?;
             let element = format!("every element of {name}");
-            for item in iter {
-                values.push(real(&item?, &element)?);
-            }
-            Self::Owned(values)
+            Self::Owned(read_items(data, iter, name, real_items(&element))?)
         };
         if samples.is_empty() {
             return Err(PyValueError::new_err(format!("{name} must not be empty")));
@@ -49,22 +55,24 @@ impl Samples {
         Ok(samples)
     }
 
-    /// Runs `f` on the values with the GIL released.
+    /// Runs `work` on the values with the GIL released; Ctrl-C stops it (see
+    /// [`interrupt::detached`]).
     pub fn with_slice_detached<R: Send>(
         &self,
         py: Python<'_>,
-        f: impl FnOnce(&[f64]) -> R + Send,
-    ) -> R {
+        work: impl FnOnce(&[f64]) -> Result<R, TimingError> + Send,
+    ) -> PyResult<R> {
         match self {
-            Self::Owned(values) => py.detach(|| f(values)),
-            Self::Borrowed(buffer) => py.detach(|| {
+            Self::Owned(values) => interrupt::detached(py, || work(values)),
+            Self::Borrowed(buffer) => {
                 let ptr = buffer
                     .as_slice_ptr()
                     .expect("checked C-contiguous when extracted");
                 // SAFETY: the buffer export keeps the memory alive and its size fixed until
                 // `buffer` is released (after this call); f64 has no invalid bit patterns.
-                f(unsafe { ptr.as_ref() })
-            }),
+                let values: &[f64] = unsafe { ptr.as_ref() };
+                interrupt::detached(py, || work(values))
+            }
         }
     }
 
@@ -74,4 +82,27 @@ impl Samples {
             Self::Borrowed(buffer) => buffer.item_count() == 0,
         }
     }
+}
+
+/// A copy of a strided (non-contiguous) float64 buffer, its size checked before allocating:
+/// a view such as NumPy's `broadcast_to` may claim far more elements than exist in memory.
+fn copied(py: Python<'_>, buffer: &PyBuffer<f64>, name: &str) -> PyResult<Vec<f64>> {
+    let n = buffer.item_count();
+    let bytes = n as u128 * 8;
+    let refuse = |e: TimingError| {
+        PyMemoryError::new_err(format!(
+            "{name} is too large to copy ({n} elements in a non-contiguous buffer): {e}"
+        ))
+    };
+    check_allocation(bytes).map_err(refuse)?;
+    let mut values: Vec<f64> = Vec::new();
+    values.try_reserve_exact(n).map_err(|e| {
+        refuse(TimingError::Allocation {
+            bytes,
+            reason: e.to_string(),
+        })
+    })?;
+    values.resize(n, 0.0);
+    buffer.copy_to_slice(py, &mut values)?;
+    Ok(values)
 }

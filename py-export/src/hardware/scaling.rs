@@ -3,11 +3,11 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use timing_runtime::hardware::pool::default_threads;
 use timing_runtime::hardware::scaling::{self, ParallelComparison};
-use timing_runtime::hardware::stream::default_threads;
 
 use crate::args::{self, Samples};
-use crate::errors::timing_error;
+use crate::interrupt;
 use crate::timer::PyTimerResult;
 
 /// Times the sum of squares of ``data``, ``iterations`` times (≥ 1) on one thread and
@@ -24,11 +24,9 @@ pub fn compare_seq_vs_parallel(
 ) -> PyResult<(PyTimerResult, PyTimerResult)> {
     let iterations = args::count(iterations, "iterations", 1)?;
     let samples = Samples::extract(data, "data")?;
-    let (seq, par) = samples
-        .with_slice_detached(py, |values| {
-            scaling::compare_seq_vs_parallel(values, iterations)
-        })
-        .map_err(timing_error)?;
+    let (seq, par) = samples.with_slice_detached(py, |values| {
+        scaling::compare_seq_vs_parallel(values, iterations)
+    })?;
     Ok((
         PyTimerResult::from_runtime(seq),
         PyTimerResult::from_runtime(par),
@@ -184,7 +182,6 @@ pub fn compare_scaling(
             scaling::compare_scaling(values, iterations, runs, threads)
         })
         .map(|inner| PyParallelComparison { inner })
-        .map_err(timing_error)
 }
 
 /// ``compare_scaling`` over every data size in ``sizes`` and thread count in ``threads``
@@ -210,9 +207,9 @@ pub fn scaling_sweep(
     };
     let iterations = args::count_or(iterations, "iterations", 1, scaling::SWEEP_ITERATIONS)?;
     let runs = args::count_or(runs, "runs", 1, scaling::SWEEP_RUNS)?;
-    let rows = py
-        .detach(|| scaling::scaling_sweep(&sizes, &threads, iterations, runs))
-        .map_err(timing_error)?;
+    let rows = interrupt::detached(py, || {
+        scaling::scaling_sweep(&sizes, &threads, iterations, runs)
+    })?;
     Ok(rows
         .into_iter()
         .map(|inner| PyParallelComparison { inner })

@@ -6,12 +6,10 @@ use pyo3::exceptions::PyRuntimeWarning;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use timing_runtime::hardware::Kernel;
-use timing_runtime::hardware::stream::{
-    DEFAULT_ITERATIONS, default_threads, measure_memory_throughput_with,
-};
+use timing_runtime::hardware::pool::default_threads;
+use timing_runtime::hardware::stream::{DEFAULT_ITERATIONS, measure_memory_throughput_with};
 
-use crate::args;
-use crate::errors::timing_error;
+use crate::{args, interrupt};
 
 pyo3::create_exception!(
     performance_timing,
@@ -60,9 +58,9 @@ pub fn measure_memory_throughput(
         None => Kernel::Read,
     };
     let threads = args::optional_size(threads, "threads", 1)?.unwrap_or_else(default_threads);
-    let rate = py
-        .detach(|| measure_memory_throughput_with(size, iterations, kernel, threads))
-        .map_err(timing_error)?;
+    let rate = interrupt::detached(py, || {
+        measure_memory_throughput_with(size, iterations, kernel, threads)
+    })?;
     warn_all(py, &rate.warnings)?;
     Ok(rate.gbps)
 }
@@ -88,9 +86,9 @@ pub fn stream<'py>(
     let size = args::optional_size(size, "size", 1)?;
     let iterations = args::count_or(iterations, "iterations", 1, DEFAULT_ITERATIONS)?;
     let threads = args::optional_size(threads, "threads", 1)?;
-    let report = py
-        .detach(|| timing_runtime::hardware::stream::stream(size, iterations, threads))
-        .map_err(timing_error)?;
+    let report = interrupt::detached(py, || {
+        timing_runtime::hardware::stream::stream(size, iterations, threads)
+    })?;
     warn_all(py, &report.warnings)?;
     let dict = PyDict::new(py);
     for (kernel, gbps) in &report.rates {

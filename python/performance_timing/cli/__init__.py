@@ -9,8 +9,12 @@ examples) and ``run(args, out) -> int`` (its exit status):
 * ``show`` (:mod:`.show`) — print a saved ``Stats``, list of ``Stats`` or profile snapshot;
 * ``history`` (:mod:`.history`) — each benchmark's median over the runs of a results history.
 
-Shared pieces: :mod:`.files` reads result files (every error names the file), :mod:`.status`
-holds the exit statuses; a usage error is one line on stderr and exit status 2. Every statistic and every printed duration comes from the Rust core.
+Shared pieces: :mod:`.files` reads result files (``load_stats``, ``load_json``; every error is
+one line naming the file and the line and column in it), :mod:`.status` holds the exit
+statuses. Every statistic and every printed duration comes from the Rust core.
+
+Only a real regression exits 1: bad usage, a bad file and any unexpected error exit 2 with one
+line on stderr; Ctrl-C exits 130.
 """
 
 from __future__ import annotations
@@ -22,9 +26,17 @@ from typing import NoReturn, TextIO
 
 from . import compare, history, run, show, timeit
 from .compare import parse_percent
-from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
+from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_REGRESSION", "build_parser", "main", "parse_percent"]
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_REGRESSION",
+    "build_parser",
+    "main",
+    "parse_percent",
+]
 
 COMMANDS = (compare, timeit, run, show, history)
 
@@ -49,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Runs the command line; returns the exit status."""
+    """Runs the command line; returns the exit status (bad usage raises ``SystemExit(2)``).
+
+    A command returns its own status; anything it did not expect is reported on one line and
+    exits 2, so that status 1 always means a real regression.
+    """
     args = build_parser().parse_args(argv)
-    return int(args.run(args, out or sys.stdout))
+    try:
+        return int(args.run(args, out or sys.stdout))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - the one place that turns any failure into status 2
+        reason = " ".join(str(e).split()) or "(no message)"
+        print(f"error: {type(e).__name__}: {reason}", file=sys.stderr)
+        return EXIT_ERROR

@@ -16,7 +16,7 @@ import sys
 from typing import TextIO
 
 from .._native import _DEFAULTS, Comparison, Stats, _format_duration, compare
-from .files import load_stats
+from .files import FileError, load_stats
 from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
 
 EXAMPLE = """example:
@@ -99,11 +99,14 @@ def table(rows: list[tuple[Stats, Stats, Comparison]]) -> str:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Compares the files named by ``args``; returns the exit status."""
     try:
-        rows = []
-        for base, cand in pair(load_stats(args.old), load_stats(args.new)):
-            rows.append((base, cand, compare(base, cand, noise=args.noise)))
-    except (OSError, ValueError, TypeError) as e:
+        old, new = load_stats(args.old), load_stats(args.new)
+    except FileError as e:
         print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        rows = [(b, c, compare(b, c, noise=args.noise)) for b, c in pair(old, new)]
+    except (ValueError, TypeError) as e:
+        print(f"error: {args.old} vs {args.new}: {' '.join(str(e).split())}", file=sys.stderr)
         return EXIT_ERROR
     print(table(rows), file=out)
     threshold = args.fail_on_regression

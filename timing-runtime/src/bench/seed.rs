@@ -5,6 +5,7 @@ use super::BenchError;
 use super::block::timed_block;
 use crate::clock::nanos_to_secs;
 use crate::error::{TimingError, require_at_least};
+use crate::host::check_allocation;
 use crate::stats::{Stats, Summary};
 use crate::timer::TimerResult;
 
@@ -106,6 +107,9 @@ impl StatisticalResult {
     }
 }
 
+/// Runs whose durations [`benchmark_statistical`] reserves room for before the first run.
+const RUNS_RESERVED: u64 = 1 << 16;
+
 /// Runs `runs` timed runs (≥ 1) of `iterations_per_run` calls (≥ 1) each and summarises the
 /// per-run durations.
 ///
@@ -129,17 +133,18 @@ where
 {
     require_at_least("runs", runs, 1)?;
     require_at_least("iterations_per_run", iterations_per_run, 1)?;
+    // `runs` is the caller's number: refuse what could never be recorded, then grow run by
+    // run from a bounded start.
+    let bytes = u128::from(runs) * 8;
+    check_allocation(bytes)?;
     let mut run_nanos: Vec<u64> = Vec::new();
-    let capacity = usize::try_from(runs)
-        .ok()
-        .filter(|&n| run_nanos.try_reserve_exact(n).is_ok());
-    if capacity.is_none() {
-        return Err(TimingError::Allocation {
-            bytes: u128::from(runs) * 8,
-            reason: format!("runs={runs} is too many runs to record"),
-        }
-        .into());
-    }
+    let start = usize::try_from(runs.min(RUNS_RESERVED)).unwrap_or(0);
+    run_nanos
+        .try_reserve_exact(start)
+        .map_err(|e| TimingError::Allocation {
+            bytes,
+            reason: e.to_string(),
+        })?;
     for _ in 0..runs {
         run_nanos.push(timed_block(iterations_per_run, &mut f).map_err(BenchError::Aborted)?);
     }

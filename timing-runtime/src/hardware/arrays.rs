@@ -8,6 +8,7 @@ use super::buffer::{ELEMENT_BYTES, first_touched, gigabytes_per_second};
 use super::kernels::{Kernel, add, copy, scale, triad};
 use super::reduce;
 use super::team::{Team, split, split_mut};
+use crate::cancel::Cancel;
 use crate::clock::{self, nanos_between, nanos_to_secs};
 use crate::error::{TimingError, require_at_least};
 use crate::host::check_allocation;
@@ -160,13 +161,16 @@ impl StreamArrays {
     }
 
     /// Times `iterations` (≥ 1) passes of `kernel` and returns the best in decimal GB/s; with
-    /// more than one pass the first is a discarded warm-up.
+    /// more than one pass the first is a discarded warm-up. Polls the current [`Cancel`]
+    /// before each pass ([`TimingError::Interrupted`] once it is cancelled).
     pub fn measure(&mut self, kernel: Kernel, iterations: u64) -> Result<f64, TimingError> {
         require_at_least("iterations", iterations, 1)?;
         // `pass` is `#[timed]`: calibrate the profiler's clock now, not inside a timed pass.
         clock::tsc::calibrate();
+        let cancel = Cancel::current();
         let mut best = u64::MAX;
         for pass in 0..iterations {
+            cancel.poll()?;
             let start = clock::now();
             black_box(self.pass(black_box(kernel)));
             let nanos = nanos_between(start, clock::now());

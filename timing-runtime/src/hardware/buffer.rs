@@ -5,18 +5,24 @@
 //! the [`Team`] thread that will work on it (so its pages are placed for that thread).
 
 use super::team::{Team, split_mut};
+use crate::cancel::Cancel;
 use crate::error::TimingError;
 use crate::host::check_allocation;
 
 /// Bytes per element of an `f64` buffer.
 pub const ELEMENT_BYTES: u128 = 8;
 
+/// Elements written between two checks of the [`Cancel`] while a buffer is first touched
+/// (2 MiB: about a millisecond of page faults).
+pub const TOUCH_BLOCK: usize = 1 << 18;
+
 /// `size` `f64` values, `value(index)` each, every part written first by the thread of `team`
 /// that owns it in [`Team::partition`].
 ///
 /// Refuses (without allocating) a size whose bytes overflow or exceed the memory the host
 /// reports as available, so an oversized request is an error rather than an abort or an
-/// out-of-memory kill.
+/// out-of-memory kill. Checks the current [`Cancel`] every [`TOUCH_BLOCK`] elements (the
+/// calling thread polls it) and returns [`TimingError::Interrupted`] once it is set.
 ///
 /// ```
 /// use timing_runtime::hardware::{buffer::first_touched, team::Team};
@@ -37,16 +43,34 @@ pub fn first_touched(
             bytes,
             reason: e.to_string(),
         })?;
+    let cancel = Cancel::current();
     let ranges = team.partition(size);
     let parts = split_mut(&mut v.spare_capacity_mut()[..size], &ranges);
-    let starts: Vec<usize> = ranges.iter().map(|r| r.start).collect();
-    team.run(parts.into_iter().zip(starts).collect(), |(part, start)| {
-        for (j, slot) in part.iter_mut().enumerate() {
-            slot.write(value(start + j));
+    let starts = ranges.iter().map(|r| r.start);
+    let work: Vec<_> = parts.into_iter().zip(starts).enumerate().collect();
+    let written = team.run(work, |(i, (part, start))| {
+        for (b, block) in part.chunks_mut(TOUCH_BLOCK).enumerate() {
+            // Part 0 is the calling thread's: the only one that may run the hook.
+            let go = if i == 0 {
+                cancel.poll()
+            } else {
+                cancel.check()
+            };
+            if go.is_err() {
+                return false;
+            }
+            let offset = start + b * TOUCH_BLOCK;
+            for (j, slot) in block.iter_mut().enumerate() {
+                slot.write(value(offset + j));
+            }
         }
+        true
     });
+    if written.len() != ranges.len() || !written.iter().all(|&w| w) {
+        return Err(TimingError::Interrupted);
+    }
     // SAFETY: the capacity is at least `size`, and the parts cover `0..size` (partition's
-    // ranges are contiguous from 0 to `size`), every slot written above.
+    // ranges are contiguous from 0 to `size`), every slot of every part written above.
     unsafe { v.set_len(size) };
     Ok(v)
 }
@@ -76,6 +100,15 @@ mod tests {
             assert_eq!(v.len(), n);
             assert!(v.iter().enumerate().all(|(i, &x)| x == (i % 8) as f64));
         }
+    }
+
+    #[test]
+    fn stops_when_cancelled() {
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let team = Team::new(2).unwrap();
+        let result = cancel.run(|| first_touched(&team, 3 * TOUCH_BLOCK, |_| 1.0));
+        assert_eq!(result, Err(TimingError::Interrupted));
     }
 
     #[test]

@@ -57,9 +57,14 @@ pub fn sum_of_squares(data: &[f64]) -> f64 {
     sum_mapped(data, |x| x * x)
 }
 
-/// A chunk length that gives each of rayon's threads several chunks of at least 16 Ki elements.
-pub fn par_chunk_len(len: usize) -> usize {
-    let pieces = rayon::current_num_threads().max(1) * 4;
+/// A chunk length that gives each of `threads` threads several chunks of at least 16 Ki
+/// elements.
+///
+/// ```
+/// assert_eq!(timing_runtime::hardware::reduce::par_chunk_len(8_000_000, 2), 1_000_000);
+/// ```
+pub fn par_chunk_len(len: usize, threads: usize) -> usize {
+    let pieces = threads.max(1) * 4;
     len.div_ceil(pieces).max(16 * 1024)
 }
 
@@ -81,7 +86,7 @@ mod tests {
 
     #[test]
     fn chunk_len_is_positive() {
-        assert!(par_chunk_len(0) >= 1);
-        assert!(par_chunk_len(10_000_000) >= 16 * 1024);
+        assert!(par_chunk_len(0, 0) >= 1);
+        assert!(par_chunk_len(10_000_000, 4) >= 16 * 1024);
     }
 }

@@ -1,5 +1,8 @@
 //! Sequential vs parallel: the same sum of squares on one thread and on several (rayon).
 //!
+//! Every function here polls the current [`Cancel`] between passes and stops with
+//! [`TimingError::Interrupted`] once it is cancelled.
+//!
 //! [`compare_seq_vs_parallel`] is the seed's API (two [`TimerResult`]s). [`compare_scaling`]
 //! is the trustworthy version: repeated runs on a fixed [`Team`] of `threads` threads with a
 //! static partition, the speedup of each run, their median with a confidence interval, and
@@ -12,8 +15,10 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use super::buffer::{ELEMENT_BYTES, first_touched, gigabytes_per_second};
+use super::pool::parallel_pool;
 use super::reduce::{par_chunk_len, sum_of_squares};
-use super::team::{Team, split};
+use super::team::{Team, check_threads, split};
+use crate::cancel::Cancel;
 use crate::clock::{self, nanos_between, nanos_to_secs};
 use crate::error::{TimingError, require_at_least};
 use crate::host::check_allocation;
@@ -36,27 +41,36 @@ pub fn seq_sum_of_squares(data: &[f64]) -> f64 {
     sum_of_squares(data)
 }
 
-/// The sum of squares of `data` on rayon's pool (all cores by default). Recorded in the
+/// The sum of squares of `data` on this process's work-stealing pool
+/// ([`parallel_pool`]: all cores by default, built afresh in a
+/// forked child); on the calling thread when that pool cannot be started. Recorded in the
 /// global profile as `par_sum_of_squares`.
 ///
 /// ```
 /// assert_eq!(timing_runtime::hardware::scaling::par_sum_of_squares(&[3.0, 4.0]), 25.0);
 /// ```
-#[crate::timed]
 pub fn par_sum_of_squares(data: &[f64]) -> f64 {
-    data.par_chunks(par_chunk_len(data.len()))
-        .map(sum_of_squares)
-        .sum()
+    match parallel_pool() {
+        Ok(pool) => par_sum_in(pool, data),
+        Err(_) => sum_of_squares(data),
+    }
+}
+
+#[crate::timed(name = "par_sum_of_squares")]
+fn par_sum_in(pool: &rayon::ThreadPool, data: &[f64]) -> f64 {
+    let chunk = par_chunk_len(data.len(), pool.current_num_threads());
+    pool.install(|| data.par_chunks(chunk).map(sum_of_squares).sum())
 }
 
 /// Times the sum of squares of `data`, `iterations` times sequentially and `iterations` times
 /// in parallel, and returns `(sequential, parallel)` results named `"Sequential"` and
 /// `"Parallel"`.
 ///
-/// One untimed pass of each comes first (rayon's thread pool, caches and the profiler's
+/// One untimed pass of each comes first (the thread pool, caches and the profiler's
 /// first-call set-up are warm before timing). The timed variants then alternate (one
-/// sequential pass, one parallel pass, …) so that drift in the machine's speed hits both alike. Inputs and results pass through
-/// [`std::hint::black_box`], so the optimiser cannot remove the work.
+/// sequential pass, one parallel pass, …) so that drift in the machine's speed hits both alike.
+/// Inputs and results pass through [`std::hint::black_box`], so the optimiser cannot remove the
+/// work. The current [`Cancel`] is polled between passes.
 ///
 /// ```
 /// let data = vec![1.0; 1000];
@@ -72,15 +86,19 @@ pub fn compare_seq_vs_parallel(
     if data.is_empty() {
         return Err(TimingError::invalid("data", "must not be empty"));
     }
-    // One untimed pass of each first: one-time costs (rayon's pool start-up, the profiler's
+    let cancel = Cancel::current();
+    let pool = parallel_pool()?;
+    // One untimed pass of each first: one-time costs (the pool's start-up, the profiler's
     // clock calibration and first-call registration, cold caches) stay out of the figures.
     black_box(seq_sum_of_squares(black_box(data)));
-    black_box(par_sum_of_squares(black_box(data)));
+    cancel.poll()?;
+    black_box(par_sum_in(pool, black_box(data)));
     let (seq, par) = alternate(
         iterations,
+        &cancel,
         || black_box(seq_sum_of_squares(black_box(data))),
-        || black_box(par_sum_of_squares(black_box(data))),
-    );
+        || black_box(par_sum_in(pool, black_box(data))),
+    )?;
     Ok((
         TimerResult::new("Sequential", Duration::from_nanos(seq), iterations)?,
         TimerResult::new("Parallel", Duration::from_nanos(par), iterations)?,
@@ -89,14 +107,17 @@ pub fn compare_seq_vs_parallel(
 
 /// Times `iterations` alternations of `first` and `second` (one pass of each, in that order,
 /// so that drift in the machine's speed hits both alike) and returns their total nanos (each
-/// pass counts at least 1 ns). The one timing loop of this module.
+/// pass counts at least 1 ns). Polls `cancel` after each alternation, outside the timed
+/// passes. The one timing loop of this module.
 fn alternate(
     iterations: u64,
+    cancel: &Cancel,
     mut first: impl FnMut() -> f64,
     mut second: impl FnMut() -> f64,
-) -> (u64, u64) {
+) -> Result<(u64, u64), TimingError> {
     let (mut a, mut b) = (0u64, 0u64);
     for _ in 0..iterations {
+        cancel.poll()?;
         let start = clock::now();
         first();
         let mid = clock::now();
@@ -105,7 +126,8 @@ fn alternate(
         a = a.saturating_add(nanos_between(start, mid).max(1));
         b = b.saturating_add(nanos_between(mid, end).max(1));
     }
-    (a, b)
+    cancel.poll()?;
+    Ok((a, b))
 }
 
 /// Sequential vs parallel sum of squares over `size` elements on `threads` threads.
@@ -194,25 +216,33 @@ pub fn compare_scaling(
 ) -> Result<ParallelComparison, TimingError> {
     require_at_least("iterations", iterations, 1)?;
     require_at_least("runs", runs, 1)?;
-    require_at_least("threads", threads as u64, 1)?;
+    check_threads(threads)?;
     if data.is_empty() {
         return Err(TimingError::invalid("data", "must not be empty"));
     }
     let team = Team::new(threads)?;
-    Ok(compare_on(&team, data, iterations, runs))
+    compare_on(&team, data, iterations, runs, &Cancel::current())
 }
 
-fn compare_on(team: &Team, data: &[f64], iterations: u64, runs: u64) -> ParallelComparison {
+fn compare_on(
+    team: &Team,
+    data: &[f64],
+    iterations: u64,
+    runs: u64,
+    cancel: &Cancel,
+) -> Result<ParallelComparison, TimingError> {
     black_box(sum_of_squares(black_box(data)));
+    cancel.poll()?;
     black_box(team_sum_of_squares(team, black_box(data)));
     // Grown run by run: `runs` is the caller's number, not an allocation size.
     let (mut sequential_secs, mut parallel_secs) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let (seq, par) = alternate(
             iterations,
+            cancel,
             || black_box(sum_of_squares(black_box(data))),
             || black_box(team_sum_of_squares(team, black_box(data))),
-        );
+        )?;
         sequential_secs.push(nanos_to_secs(seq) / iterations as f64);
         parallel_secs.push(nanos_to_secs(par) / iterations as f64);
     }
@@ -232,13 +262,14 @@ fn compare_on(team: &Team, data: &[f64], iterations: u64, runs: u64) -> Parallel
     if let Some(ci) = median_interval::median_interval(&result.speedups(), CONFIDENCE) {
         result.speedup = ci;
     }
-    result
+    Ok(result)
 }
 
 /// [`compare_scaling`] for every data size in `sizes` (each ≥ 1) and thread count in
-/// `thread_counts` (each ≥ 1), sizes outermost. The data (`i mod 8` as `f64`) is allocated
-/// and written in parallel before timing. Every argument is checked before any
-/// work.
+/// `thread_counts` (each 1 ..= [`MAX_THREADS`](super::team::MAX_THREADS)), sizes outermost.
+/// The data (`i mod 8` as `f64`) is allocated and written in parallel before timing. Every
+/// argument is checked before any work. At most two teams exist at a time (the largest, which
+/// writes the data, and the one being measured).
 ///
 /// ```
 /// let rows = timing_runtime::hardware::scaling::scaling_sweep(&[1_000, 10_000], &[1, 2], 2, 3).unwrap();
@@ -263,24 +294,24 @@ pub fn scaling_sweep(
         require_at_least("sizes", size as u64, 1)?;
     }
     for &threads in thread_counts {
-        require_at_least("threads", threads as u64, 1)?;
+        check_threads(threads)?;
     }
     let largest = sizes.iter().copied().max().unwrap_or(1);
     check_allocation(largest as u128 * ELEMENT_BYTES)?;
-    let teams = thread_counts
-        .iter()
-        .map(|&t| Team::new(t))
-        .collect::<Result<Vec<_>, _>>()?;
+    let cancel = Cancel::current();
     // The data is first touched by the largest team, the closest to every team's placement.
-    let toucher = teams
-        .iter()
-        .max_by_key(|t| t.threads())
-        .expect("thread_counts is not empty");
+    let most = thread_counts.iter().copied().max().unwrap_or(1);
+    let toucher = Team::new(most)?;
     let mut rows = Vec::new();
     for &size in sizes {
-        let data = first_touched(toucher, size, |i| (i % 8) as f64)?;
-        for team in &teams {
-            rows.push(compare_on(team, &data, iterations, runs));
+        let data = first_touched(&toucher, size, |i| (i % 8) as f64)?;
+        for &threads in thread_counts {
+            let row = if threads == most {
+                compare_on(&toucher, &data, iterations, runs, &cancel)?
+            } else {
+                compare_on(&Team::new(threads)?, &data, iterations, runs, &cancel)?
+            };
+            rows.push(row);
         }
     }
     Ok(rows)
@@ -289,6 +320,7 @@ pub fn scaling_sweep(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hardware::team::MAX_THREADS;
 
     #[test]
     fn parallel_sum_matches_sequential() {
@@ -356,9 +388,31 @@ mod tests {
         assert!(scaling_sweep(&[1], &[], 1, 1).is_err());
         assert!(scaling_sweep(&[1, 0], &[1], 1, 1).is_err());
         assert!(scaling_sweep(&[1], &[1, 0], 1, 1).is_err());
+        assert!(scaling_sweep(&[1], &[1, MAX_THREADS + 1], 1, 1).is_err());
         assert!(matches!(
             scaling_sweep(&[usize::MAX / 8], &[1], 1, 1),
             Err(TimingError::Allocation { .. })
         ));
+    }
+
+    #[test]
+    fn cancelled_work_stops_with_interrupted() {
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let data = vec![1.0; 1000];
+        cancel.run(|| {
+            assert_eq!(
+                compare_seq_vs_parallel(&data, u64::MAX),
+                Err(TimingError::Interrupted)
+            );
+            assert_eq!(
+                compare_scaling(&data, u64::MAX, 5, 2).unwrap_err(),
+                TimingError::Interrupted
+            );
+            assert_eq!(
+                scaling_sweep(&[1000], &[1, 2], u64::MAX, 5).unwrap_err(),
+                TimingError::Interrupted
+            );
+        });
     }
 }

@@ -28,6 +28,7 @@
 use super::arrays::StreamArrays;
 use super::buffer::ELEMENT_BYTES;
 use super::kernels::Kernel;
+use super::pool::default_threads;
 use crate::error::{TimingError, require_at_least};
 use crate::host;
 
@@ -75,11 +76,6 @@ pub fn cache_warning(kernel: Kernel, size: usize, cache_bytes: u64) -> Option<St
             default_size(cache_bytes)
         )
     })
-}
-
-/// The threads used when none are asked for: rayon's global pool size (all cores by default).
-pub fn default_threads() -> usize {
-    rayon::current_num_threads().max(1)
 }
 
 /// The best-pass bandwidth of one kernel and any warnings about it.

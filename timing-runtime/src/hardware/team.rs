@@ -7,7 +7,8 @@
 //! (`spawn_broadcast` in a scope): thread `i` always gets part `i` of [`partition`].
 
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
 
 use crate::error::{TimingError, require_at_least};
 
@@ -73,6 +74,23 @@ pub fn split<'a, T>(slice: &'a [T], ranges: &[Range<usize>]) -> Vec<&'a [T]> {
 /// The most threads a team may have (a guard against typos such as `threads=10**6`).
 pub const MAX_THREADS: usize = 1024;
 
+/// Checks a team's thread count: 1 ..= [`MAX_THREADS`] (`InvalidArgument` naming `threads`).
+///
+/// ```
+/// use timing_runtime::hardware::team::check_threads;
+/// assert!(check_threads(2).is_ok() && check_threads(0).is_err() && check_threads(5000).is_err());
+/// ```
+pub fn check_threads(threads: usize) -> Result<(), TimingError> {
+    require_at_least("threads", threads as u64, 1)?;
+    if threads > MAX_THREADS {
+        return Err(TimingError::invalid(
+            "threads",
+            format!("must be at most {MAX_THREADS}, got {threads}"),
+        ));
+    }
+    Ok(())
+}
+
 /// A team of `threads` threads: the calling thread plus a pool of `threads − 1` workers.
 ///
 /// Part 0 always runs on the thread that calls [`Team::run`] (so a one-thread team has no
@@ -81,36 +99,54 @@ pub const MAX_THREADS: usize = 1024;
 /// the mapping to stay fixed (every function in this crate does).
 pub struct Team {
     workers: Option<rayon::ThreadPool>,
+    /// The workers' threads, joined when the team is dropped (or fails to start), so none is
+    /// left running after the call that used it.
+    handles: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Team {
-    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]), the caller included.
+    /// Starts a team of `threads` threads (1 ..= [`MAX_THREADS`]), the caller included; when
+    /// the OS refuses a thread → [`TimingError::ThreadStart`].
     ///
     /// ```
     /// let team = timing_runtime::hardware::team::Team::new(2).unwrap();
     /// assert_eq!(team.threads(), 2);
     /// ```
     pub fn new(threads: usize) -> Result<Self, TimingError> {
-        require_at_least("threads", threads as u64, 1)?;
-        if threads > MAX_THREADS {
-            return Err(TimingError::invalid(
-                "threads",
-                format!("must be at most {MAX_THREADS}, got {threads}"),
-            ));
+        check_threads(threads)?;
+        let handles: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        if threads == 1 {
+            return Ok(Self {
+                workers: None,
+                handles,
+            });
         }
-        let workers = if threads == 1 {
-            None
-        } else {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads - 1)
-                .thread_name(|i| format!("timing-team-{}", i + 1))
-                .build()
-                .map_err(|e| {
-                    TimingError::invalid("threads", format!("cannot start threads: {e}"))
-                })?;
-            Some(pool)
-        };
-        Ok(Self { workers })
+        let spawned = handles.clone();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads - 1)
+            .spawn_handler(move |thread| {
+                let name = format!("timing-team-{}", thread.index() + 1);
+                let handle = std::thread::Builder::new()
+                    .name(name)
+                    .spawn(|| thread.run())?;
+                lock(&spawned).push(handle);
+                Ok(())
+            })
+            .build();
+        match pool {
+            Ok(pool) => Ok(Self {
+                workers: Some(pool),
+                handles,
+            }),
+            Err(e) => {
+                // rayon has already told the workers it did start to stop: wait for them.
+                join_all(&handles);
+                Err(TimingError::ThreadStart {
+                    threads,
+                    reason: e.to_string(),
+                })
+            }
+        }
     }
 
     /// The number of threads, the caller included.
@@ -143,7 +179,7 @@ impl Team {
         };
         let slots: Vec<Mutex<(Option<T>, Option<R>)>> =
             parts.map(|p| Mutex::new((Some(p), None))).collect();
-        let lock = |i: usize| slots[i].lock().unwrap_or_else(PoisonError::into_inner);
+        let lock = |i: usize| lock(&slots[i]);
         let head = workers.in_place_scope(|scope| {
             scope.spawn_broadcast(|_, ctx| {
                 if ctx.index() < slots.len() {
@@ -157,6 +193,26 @@ impl Team {
         head.into_iter()
             .chain((0..slots.len()).filter_map(|i| lock(i).1.take()))
             .collect()
+    }
+}
+
+impl Drop for Team {
+    /// Stops the workers and joins their threads.
+    fn drop(&mut self) {
+        drop(self.workers.take());
+        join_all(&self.handles);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Joins every thread in `handles` (a worker that panicked has nothing more to report).
+fn join_all(handles: &Mutex<Vec<JoinHandle<()>>>) {
+    let all = std::mem::take(&mut *lock(handles));
+    for handle in all {
+        let _ = handle.join();
     }
 }
 

@@ -33,6 +33,7 @@ use std::fmt;
 use super::Stats;
 use super::mann_whitney::mann_whitney_u;
 use crate::error::TimingError;
+use crate::host::check_allocation;
 
 /// The significance level of the verdict.
 pub const ALPHA: f64 = 0.05;
@@ -119,6 +120,9 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
             "has a median (or median interval) of 0; a ratio needs a positive baseline",
         ));
     }
+    // The test ranks both sample sets together: (value, group) pairs of 16 bytes.
+    let pooled = baseline.samples().len() as u128 + candidate.samples().len() as u128;
+    check_allocation(pooled * 16)?;
     let ratio = candidate.median() / baseline.median();
     let (b_lo, b_hi) = baseline.median_ci();
     let (c_lo, c_hi) = candidate.median_ci();

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::Stats;
 use crate::clock::precision::Calibration;
 use crate::error::TimingError;
-use crate::host::Metadata;
+use crate::host::{Metadata, check_allocation};
 
 /// The value of the `schema` field.
 pub const SCHEMA: &str = "performance_timing.stats";
@@ -124,6 +124,9 @@ pub fn to_json(stats: &Stats) -> String {
 /// ```
 pub fn from_json(text: &str) -> Result<Stats, TimingError> {
     let bad = |msg: String| TimingError::invalid("json", msg);
+    // The parsed tree takes at most 16 bytes per byte of text (a 32-byte value for every
+    // two-character `1,`): refuse what could not be held rather than abort half-way.
+    check_allocation(text.len() as u128 * 16)?;
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| bad(format!("is not a Stats JSON document: {e}")))?;
     let Some(object) = value.as_object() else {

@@ -26,7 +26,7 @@ pub use tukey::Outliers;
 use crate::clock::precision::Calibration;
 use crate::error::{TimingError, require_at_least};
 use crate::format;
-use crate::host::Metadata;
+use crate::host::{Metadata, check_allocation};
 use order::{accurate_sum, median_of_sorted, percentile_of_sorted, sorted};
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (`df ≥ 1`).
@@ -142,6 +142,8 @@ impl Stats {
         if unit.is_empty() {
             return Err(TimingError::invalid("unit", "must not be empty"));
         }
+        // Two working copies (sorted samples, deviations from the median) of 8 bytes each.
+        check_allocation(samples.len() as u128 * 16)?;
         let sorted = sorted(&samples);
         let n = sorted.len();
         let (min, max) = (sorted[0], sorted[n - 1]);
