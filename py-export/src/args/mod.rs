@@ -231,22 +231,23 @@ pub fn boolean(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
 }
 
 /// A TCP port: an integer from 0 to 65535 (`TypeError` for a non-integer, `ValueError` out of
-/// range, `OverflowError` beyond 64 bits).
+/// range, however large).
 pub fn port(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<u16> {
+    let out_of_range = || {
+        PyValueError::new_err(format!(
+            "{name} must be between 0 and 65535, got {}",
+            obj.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string())
+        ))
+    };
+    let py = obj.py();
     let value = count(obj, name, 0).map_err(|e| {
-        if e.is_instance_of::<PyValueError>(obj.py()) {
-            PyValueError::new_err(format!(
-                "{name} must be between 0 and 65535, got {}",
-                obj.repr()
-                    .map_or_else(|_| "?".to_owned(), |r| r.to_string())
-            ))
+        if e.is_instance_of::<PyValueError>(py) || e.is_instance_of::<PyOverflowError>(py) {
+            out_of_range()
         } else {
             e
         }
     })?;
-    u16::try_from(value).map_err(|_| {
-        PyValueError::new_err(format!("{name} must be between 0 and 65535, got {value}"))
-    })
+    u16::try_from(value).map_err(|_| out_of_range())
 }
 
 /// Label pairs: `None` → none; otherwise a mapping of `str` to `str` (`TypeError` naming
