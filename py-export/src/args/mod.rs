@@ -236,7 +236,8 @@ pub fn port(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<u16> {
     let out_of_range = || {
         PyValueError::new_err(format!(
             "{name} must be between 0 and 65535, got {}",
-            obj.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string())
+            obj.repr()
+                .map_or_else(|_| "?".to_owned(), |r| r.to_string())
         ))
     };
     let py = obj.py();
