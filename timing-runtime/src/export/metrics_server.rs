@@ -2,7 +2,7 @@
 //! its own.
 //!
 //! One request per connection, handled in turn on the server's thread with
-//! [`IO_TIMEOUT`](super::http::IO_TIMEOUT) bounds; `GET` and `HEAD` of `/metrics` (any query
+//! [`IO_TIMEOUT`] bounds; `GET` and `HEAD` of `/metrics` (any query
 //! string) answer 200, another path 404, another method 405.
 
 use std::io::Write;
@@ -64,7 +64,7 @@ fn parse_addr(addr: &str) -> Result<IpAddr, TimingError> {
 }
 
 impl MetricsServer {
-    /// Serves the global profile ([`profile::snapshot`] in the text format) on
+    /// Serves the global profile ([`profile::snapshot()`] in the text format) on
     /// `addr:port`; port 0 picks a free port (see [`MetricsServer::port`]).
     pub fn serve_profile(addr: &str, port: u16) -> Result<Self, NetError> {
         Self::start(addr, port, || profile::snapshot().to_prometheus())

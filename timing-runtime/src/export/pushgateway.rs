@@ -89,7 +89,7 @@ pub fn grouping_path(job: &str, grouping: &[(String, String)]) -> Result<String,
     Ok(path)
 }
 
-/// Pushes the global profile ([`profile::snapshot`] in the text format) to the Pushgateway at
+/// Pushes the global profile ([`profile::snapshot()`] in the text format) to the Pushgateway at
 /// `gateway_url` (`http://host:9091`) under `job` and the `grouping` labels, replacing what
 /// that group held.
 pub fn push_profile(
