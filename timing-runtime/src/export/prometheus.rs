@@ -205,11 +205,11 @@ impl Snapshot {
     ///
     /// ```
     /// use timing_runtime::profile::{self, CallSite, Guard};
-    /// static SITE: CallSite = CallSite::new(Some("prom_doc"), module_path!(), file!(), line!(), || "");
+    /// static SITE: CallSite = CallSite::new(Some("prom_doc"), "app::io", file!(), line!(), || "");
     /// drop(Guard::enter(&SITE));
     /// let text = profile::snapshot().to_prometheus();
     /// assert!(text.contains("# TYPE performance_timing_calls_total counter\n"));
-    /// assert!(text.contains(r#"performance_timing_calls_total{function="prom_doc",module="rust_out"} 1"#));
+    /// assert!(text.contains(r#"performance_timing_calls_total{function="prom_doc",module="app::io"} 1"#));
     /// ```
     pub fn to_prometheus(&self) -> String {
         let series = self.prometheus_series();
