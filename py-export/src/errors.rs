@@ -1,7 +1,10 @@
 //! The one place where runtime errors become Python exceptions.
 
 use pyo3::PyErr;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{
+    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError,
+};
+use timing_runtime::export::http::NetError;
 use timing_runtime::profile::NoOpenScope;
 use timing_runtime::{BenchError, TimingError};
 
@@ -28,4 +31,17 @@ pub fn bench_error(e: BenchError<PyErr>) -> PyErr {
 /// Maps a `timed` scope ended where none is open (e.g. on another thread) → `RuntimeError`.
 pub fn no_open_scope(e: NoOpenScope) -> PyErr {
     PyRuntimeError::new_err(e.to_string())
+}
+
+/// Maps a failure to serve or push metrics: a malformed argument → `ValueError`; the network
+/// (bind, connect, I/O; the `OSError` subclass of the error's kind) or a refusing server →
+/// `OSError`.
+pub fn net_error(e: NetError) -> PyErr {
+    match e {
+        NetError::Invalid(e) => timing_error(e),
+        NetError::Io { ref source, .. } => {
+            PyErr::from(std::io::Error::new(source.kind(), e.to_string()))
+        }
+        NetError::Status { .. } => PyOSError::new_err(e.to_string()),
+    }
 }

@@ -16,6 +16,7 @@
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration`, `_format_rate` (the formatter, for the command line and the pytest plugin) |
 //! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
+//! | `prometheus.rs` | `serve_metrics`, `MetricsServer`, `push` (`Snapshot.to_prometheus` is in `profile/`) |
 
 mod args;
 mod bench;
@@ -26,6 +27,7 @@ mod format;
 mod hardware;
 mod interrupt;
 mod profile;
+mod prometheus;
 mod repr;
 mod stats;
 mod timer;
@@ -63,6 +65,7 @@ pub fn add_profile_api(module: &Bound<'_, PyModule>) -> PyResult<()> {
 /// runtime's constants: the signatures and stubs show the same values (a test checks it).
 fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     use timing_runtime::bench::options as bench;
+    use timing_runtime::export::metrics_server;
     use timing_runtime::hardware::{scaling, stream};
     use timing_runtime::stats::compare;
     let d = PyDict::new(py);
@@ -76,6 +79,7 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("scaling_sweep.iterations", scaling::SWEEP_ITERATIONS)?;
     d.set_item("scaling_sweep.runs", scaling::SWEEP_RUNS)?;
     d.set_item("stream.iterations", stream::DEFAULT_ITERATIONS)?;
+    d.set_item("serve_metrics.addr", metrics_server::DEFAULT_ADDR)?;
     Ok(d)
 }
 
@@ -102,6 +106,8 @@ mod native {
     use crate::profile::scope::PyScope;
     #[pymodule_export]
     use crate::profile::snapshot::{PyRecord, PySnapshot};
+    #[pymodule_export]
+    use crate::prometheus::{PyMetricsServer, push, serve_metrics};
     #[pymodule_export]
     use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]

@@ -16,13 +16,17 @@ The functions and classes are implemented in Rust (``performance_timing._native`
   buffer fits in the last-level cache;
 * ``Profiler`` — a manual breakdown of named durations;
 * ``snapshot``, ``reset``, ``set_enabled``, ``is_enabled``, ``timed`` — the global profile
-  recorded by ``#[timed]`` Rust functions and by Python code marked with ``timed``.
+  recorded by ``#[timed]`` Rust functions and by Python code marked with ``timed``;
+* ``Snapshot.to_prometheus``, ``serve_metrics`` / ``MetricsServer``, ``push``,
+  ``PrometheusCollector`` — the profile for Prometheus (text format, a ``/metrics`` endpoint,
+  the Pushgateway, a ``prometheus_client`` registry).
 """
 
 from ._native import (
     CacheWarning,
     Calibration,
     Comparison,
+    MetricsServer,
     Outliers,
     ParallelComparison,
     Profiler,
@@ -41,20 +45,25 @@ from ._native import (
     compare_seq_vs_parallel,
     is_enabled,
     measure_memory_throughput,
+    push,
     reset,
     scaling_sweep,
+    serve_metrics,
     set_enabled,
     snapshot,
     stream,
 )
+from ._prometheus import PrometheusCollector
 from ._timed import timed
 
 __all__ = [
     "CacheWarning",
     "Calibration",
     "Comparison",
+    "MetricsServer",
     "Outliers",
     "ParallelComparison",
+    "PrometheusCollector",
     "Profiler",
     "Record",
     "Snapshot",
@@ -71,8 +80,10 @@ __all__ = [
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
+    "push",
     "reset",
     "scaling_sweep",
+    "serve_metrics",
     "set_enabled",
     "snapshot",
     "stream",

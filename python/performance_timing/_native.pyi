@@ -1,6 +1,6 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, final
 
@@ -12,6 +12,7 @@ __all__ = [
     "Calibration",
     "Comparison",
     "Outliers",
+    "MetricsServer",
     "ParallelComparison",
     "Profiler",
     "Record",
@@ -29,8 +30,10 @@ __all__ = [
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
+    "push",
     "reset",
     "scaling_sweep",
+    "serve_metrics",
     "set_enabled",
     "snapshot",
     "stream",
@@ -40,7 +43,7 @@ __all__ = [
     "_format_rate",
 ]
 
-_DEFAULTS: dict[str, float | int]
+_DEFAULTS: dict[str, float | int | str]
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
 
 def _format_duration(seconds: SupportsFloat) -> str:
@@ -192,6 +195,10 @@ class Snapshot:
         """The snapshot as plain dicts and lists."""
     def to_json(self) -> str:
         """The snapshot as JSON."""
+    def to_prometheus(self) -> str:
+        """The snapshot in the Prometheus text exposition format 0.0.4."""
+    def _prometheus_families(self) -> list[tuple[str, str, str, list[Any]]]:
+        """The Prometheus families as plain data, for ``PrometheusCollector``."""
 
 @disjoint_base
 class _Scope:
@@ -212,6 +219,38 @@ class _Scope:
         _exc_value: BaseException | None = None,
         _traceback: TracebackType | None = None,
     ) -> bool: ...
+
+@final
+class MetricsServer:
+    """A ``/metrics`` endpoint served by a background thread (see ``serve_metrics``)."""
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+    @property
+    def addr(self) -> str:
+        """The address the server listens on."""
+    @property
+    def url(self) -> str:
+        """The URL of the metrics."""
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+    def close(self) -> None:
+        """Stops serving and frees the port."""
+    def __enter__(self) -> MetricsServer: ...
+    def __exit__(
+        self,
+        _exc_type: type[BaseException] | None = None,
+        _exc_value: BaseException | None = None,
+        _traceback: TracebackType | None = None,
+    ) -> bool: ...
+
+def serve_metrics(port: SupportsIndex, addr: str = "127.0.0.1") -> MetricsServer:
+    """Serves the global profile at ``http://addr:port/metrics`` from a background thread."""
+
+def push(gateway_url: str, job: str, grouping: Mapping[str, str] | None = None) -> None:
+    """Pushes the global profile to a Prometheus Pushgateway (HTTP ``PUT``)."""
 
 def snapshot() -> Snapshot:
     """Takes an immutable snapshot of the global profile."""

@@ -16,7 +16,7 @@
 //! | [`stats`] | statistics of samples: summary, order statistics, intervals, comparison, JSON |
 //! | [`bench`](mod@bench) | measuring a closure: the seed's helpers and the calibrated harness |
 //! | [`hardware`] | memory bandwidth (STREAM) and parallel scaling on a thread team |
-//! | [`export`] | outputs for people and tools: text tables |
+//! | [`export`] | outputs for people and tools: text tables, Prometheus text, `/metrics` server, Pushgateway |
 //!
 //! # Cargo features
 //!

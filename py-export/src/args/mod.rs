@@ -377,3 +377,52 @@ pub fn boolean(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
         .map(|b| b.is_true())
         .map_err(|_| PyTypeError::new_err(format!("{name} must be a bool, not {}", type_name(obj))))
 }
+
+/// A TCP port: an integer from 0 to 65535 (`TypeError` for a non-integer, `ValueError` out of
+/// range, however large).
+pub fn port(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<u16> {
+    let out_of_range = || {
+        PyValueError::new_err(format!(
+            "{name} must be between 0 and 65535, got {}",
+            obj.repr()
+                .map_or_else(|_| "?".to_owned(), |r| r.to_string())
+        ))
+    };
+    let py = obj.py();
+    let value = count(obj, name, 0).map_err(|e| {
+        if e.is_instance_of::<PyValueError>(py) || e.is_instance_of::<PyOverflowError>(py) {
+            out_of_range()
+        } else {
+            e
+        }
+    })?;
+    u16::try_from(value).map_err(|_| out_of_range())
+}
+
+/// Label pairs: `None` → none; otherwise a mapping of `str` to `str` (`TypeError` naming
+/// `name` for anything else), in the mapping's order.
+pub fn labels(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Vec<(String, String)>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let mapping = obj.cast::<pyo3::types::PyMapping>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be a dict of str to str, not {}",
+            type_name(obj)
+        ))
+    })?;
+    let items = mapping.items()?;
+    let mut pairs = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        if !key.is_instance_of::<PyString>() || !value.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(format!(
+                "{name} must be a dict of str to str, got a {}: {} item",
+                type_name(&key),
+                type_name(&value)
+            )));
+        }
+        pairs.push((key.extract()?, value.extract()?));
+    }
+    Ok(pairs)
+}

@@ -224,6 +224,58 @@ impl PySnapshot {
         self.inner.to_json()
     }
 
+    /// The snapshot in the Prometheus text exposition format 0.0.4: per function, the
+    /// counters ``performance_timing_calls_total``, ``performance_timing_seconds_total``,
+    /// ``performance_timing_self_seconds_total`` and the histogram
+    /// ``performance_timing_call_duration_seconds`` (bounds: powers of two from 128 ns to 137 s).
+    fn to_prometheus(&self) -> String {
+        self.inner.to_prometheus()
+    }
+
+    /// The Prometheus families as plain data, for ``PrometheusCollector``: a list of
+    /// ``(name, type, help, samples)``; a counter's samples are ``(function, module, value)``,
+    /// the histogram's ``(function, module, [(le, cumulative count), ...], sum)``.
+    fn _prometheus_families<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        use timing_runtime::clock::nanos_to_secs;
+        use timing_runtime::export::prometheus::{self as prom, BUCKET_BOUNDS_NS};
+        let series = self.inner.prometheus_series();
+        let les: Vec<String> = BUCKET_BOUNDS_NS
+            .iter()
+            .map(|&b| prom::le_label(b))
+            .collect();
+        let secs = |ns| nanos_to_secs(ns);
+        let calls = PyList::new(py, series.iter().map(|s| (s.function, s.module, s.calls)))?;
+        let total = PyList::new(
+            py,
+            series
+                .iter()
+                .map(|s| (s.function, s.module, secs(s.total_ns))),
+        )?;
+        let self_time = PyList::new(
+            py,
+            series
+                .iter()
+                .map(|s| (s.function, s.module, secs(s.self_ns))),
+        )?;
+        let histogram = PyList::new(
+            py,
+            series.iter().map(|s| {
+                let mut buckets: Vec<(&str, u64)> =
+                    les.iter().map(String::as_str).zip(s.buckets).collect();
+                buckets.push(("+Inf", s.count));
+                (s.function, s.module, buckets, secs(s.sum_ns))
+            }),
+        )?;
+        let families = [calls, total, self_time, histogram];
+        PyList::new(
+            py,
+            prom::FAMILIES
+                .iter()
+                .zip(families)
+                .map(|(f, samples)| (f.name, f.kind, f.help, samples)),
+        )
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Snapshot(records={}, total_self={})",

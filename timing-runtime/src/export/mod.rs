@@ -1,6 +1,14 @@
 //! Outputs for people and other tools, built from what the earlier stages measured and
-//! computed. Every figure is formatted by [`crate::format`].
+//! computed. Every figure for people is formatted by [`crate::format`].
 //!
-//! * [`table`]: aligned text tables, and the profile table (`Snapshot::to_table`).
+//! * [`table`]: aligned text tables, and the profile table (`Snapshot::to_table`);
+//! * [`prometheus`]: the profile in the Prometheus text format (`Snapshot::to_prometheus`);
+//! * [`http`]: the little HTTP/1.1 the two below speak, and their error type;
+//! * [`metrics_server`]: a background thread serving `/metrics`;
+//! * [`pushgateway`]: pushing the profile to a Prometheus Pushgateway.
 
+pub mod http;
+pub mod metrics_server;
+pub mod prometheus;
+pub mod pushgateway;
 pub mod table;

@@ -82,6 +82,12 @@ impl Record {
         self.self_ns
     }
 
+    /// Sum of every call's duration in nanoseconds, recursive calls included (the mean's
+    /// numerator; a Prometheus histogram's `_sum`).
+    pub fn sum_ns(&self) -> u64 {
+        self.sum_ns
+    }
+
     /// Number of calls.
     pub fn calls(&self) -> u64 {
         self.calls
