@@ -1,13 +1,27 @@
 //! Comparison of two benchmark results with a verdict usable in CI.
 //!
-//! * `ratio` = candidate median / baseline median (below 1: the candidate is faster).
-//! * `ci`: a deterministic interval of the ratio from the two medians' 95 % order-statistic
-//!   intervals, `[cand.lo / base.hi, cand.hi / base.lo]`. It holds whenever both medians' intervals
-//!   hold (probability ≥ 0.95² ≈ 90 %, in practice far more: it is conservative).
-//! * `p_value`: two-sided Mann–Whitney U test (normal approximation with tie and continuity
-//!   corrections, as `scipy.stats.mannwhitneyu(method="asymptotic")`).
-//! * `verdict`: `faster`/`slower` only when the interval excludes 1, the ratio differs from 1 by
-//!   at least the noise floor, and `p_value < 0.05`; otherwise `no change`.
+//! Three methods, chosen by what the results hold ([`Method`]):
+//!
+//! * **paired** ([`paired::compare_paired`](super::paired::compare_paired)): samples of the two
+//!   functions taken next to each other by [`bench_pair`](crate::bench::bench_pair()); the
+//!   statistic is on the per-pair ratios, so drift of the machine's speed cancels.
+//! * **reference** (this file, when both results carry samples of the same reference workload,
+//!   as every [`bench`](crate::bench::bench()) result does): each run's time *relative to the
+//!   reference* ([`Relative`](super::Relative)) is compared. `ratio` = candidate relative /
+//!   baseline relative; `ci` from the two runs' block medians (`[c.lo / b.hi, c.hi / b.lo]`,
+//!   each the 95 % order-statistic interval of the median of a run's block medians), so the
+//!   wander of the relative figure during a run counts as uncertainty; `p_value`: Mann–Whitney U
+//!   on the block medians. The noise band is at least [`DRIFT_FLOOR`]: what run-to-run drift
+//!   leaves after the reference correction on a shared machine.
+//! * **unpaired** (results without reference samples: files of schema version 1, statistics
+//!   of given samples): `ratio` = candidate median / baseline median, `ci` =
+//!   `[cand.lo / base.hi, cand.hi / base.lo]` from the medians' 95 % intervals, `p_value`:
+//!   Mann–Whitney U on the samples; `faster`/`slower` when the interval excludes 1, the ratio
+//!   differs from 1 by at least the noise floor and `p < 0.05`. The samples of one run are
+//!   treated as independent, so drift between runs is ignored ([`drift_warning`] says so).
+//!
+//! The paired and reference verdicts need the *whole* interval outside the noise band
+//! ([`Verdict::outside_band`]).
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,7 +35,7 @@
 //! let a = bench(&options, || { std::hint::black_box((0..1000u64).sum::<u64>()); Ok::<(), Infallible>(()) })?;
 //! let b = Stats::from_samples("given", vec![1.1e-6, 1.2e-6, 1.3e-6], 1)?;
 //! let c = compare(&a, &b, 0.01)?;
-//! println!("{} {:?} {} {}", c.ratio, c.ci, c.p_value, c.verdict);
+//! println!("{} {:?} {} {} {:?}", c.ratio, c.ci, c.p_value, c.verdict, c.method);
 //! let back = Stats::from_json(&a.to_json())?;
 //! # assert_eq!(back, a);
 //! # Ok(())
@@ -30,8 +44,9 @@
 
 use std::fmt;
 
-use super::Stats;
 use super::mann_whitney::mann_whitney_u;
+use super::median_interval;
+use super::{Relative, Stats};
 use crate::error::TimingError;
 
 /// The significance level of the verdict.
@@ -39,6 +54,47 @@ pub const ALPHA: f64 = 0.05;
 
 /// The default noise floor: relative changes under 1 % are "no change".
 pub const DEFAULT_NOISE: f64 = 0.01;
+
+/// The smallest noise band of a comparison relative to the reference workload: 3 %. On a
+/// shared machine the relative figure of the same function still moves by a few percent from
+/// run to run (the reference does not slow down exactly like every function);
+/// `benchmarks/verdicts.py` measures what this floor gives.
+pub const DRIFT_FLOOR: f64 = 0.03;
+
+/// How a comparison was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Samples of the two functions taken in pairs, next to each other (`bench_pair`).
+    Paired,
+    /// Two runs, each relative to the reference workload run alongside it.
+    Reference,
+    /// Two runs compared by their absolute samples (no reference samples): drift between the
+    /// runs is not accounted for.
+    Unpaired,
+}
+
+impl Method {
+    /// `"paired"`, `"reference"` or `"unpaired"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Paired => "paired",
+            Self::Reference => "reference",
+            Self::Unpaired => "unpaired",
+        }
+    }
+}
+
+/// Checks a noise band: a finite fraction with `0 ≤ noise < 1`.
+pub fn check_noise(noise: f64) -> Result<(), TimingError> {
+    if noise.is_finite() && (0.0..1.0).contains(&noise) {
+        Ok(())
+    } else {
+        Err(TimingError::invalid(
+            "noise",
+            format!("must be a fraction with 0 <= noise < 1, got {noise}"),
+        ))
+    }
+}
 
 /// Whether the candidate is faster, slower, or not distinguishable from the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +118,31 @@ impl Verdict {
     }
 }
 
+impl Verdict {
+    /// The verdict of an interval `ci` of a ratio against the noise band
+    /// `[1 − noise, 1 + noise]`: `Slower` when the whole interval is above `1 + noise`,
+    /// `Faster` when it is below `1 − noise` (both only with `p_value < ALPHA`), otherwise
+    /// `NoChange`.
+    ///
+    /// ```
+    /// use timing_runtime::stats::Verdict;
+    /// assert_eq!(Verdict::outside_band((1.02, 1.05), 0.01, 0.001), Verdict::Slower);
+    /// assert_eq!(Verdict::outside_band((1.005, 1.05), 0.01, 0.001), Verdict::NoChange);
+    /// assert_eq!(Verdict::outside_band((0.9, 0.95), 0.01, 0.001), Verdict::Faster);
+    /// ```
+    pub fn outside_band(ci: (f64, f64), noise: f64, p_value: f64) -> Self {
+        if p_value >= ALPHA {
+            Self::NoChange
+        } else if ci.0 > 1.0 + noise {
+            Self::Slower
+        } else if ci.1 < 1.0 - noise {
+            Self::Faster
+        } else {
+            Self::NoChange
+        }
+    }
+}
+
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -75,16 +156,21 @@ pub struct Comparison {
     pub ratio: f64,
     /// Interval of the ratio, `(low, high)`.
     pub ci: (f64, f64),
-    /// Two-sided Mann–Whitney U p-value.
+    /// Two-sided p-value: the sign test of the paired ratios, or Mann–Whitney U.
     pub p_value: f64,
     /// The verdict.
     pub verdict: Verdict,
-    /// The noise floor used, as a fraction (0.01 = 1 %).
+    /// The noise band used, as a fraction (0.01 = 1 %); for [`Method::Reference`] at least
+    /// [`DRIFT_FLOOR`].
     pub noise: f64,
+    /// How the comparison was made.
+    pub method: Method,
 }
 
-/// Compares `candidate` against `baseline`; `noise` (a fraction ≥ 0, e.g. [`DEFAULT_NOISE`])
-/// is the smallest relative change that can count.
+/// Compares `candidate` against `baseline`; `noise` (a fraction, `0 ≤ noise < 1`, e.g.
+/// [`DEFAULT_NOISE`]) is the smallest relative change that can count. Uses the reference
+/// workload when both results carry it ([`Method::Reference`], see [`reference_pair`]),
+/// otherwise the absolute samples ([`Method::Unpaired`]).
 ///
 /// ```
 /// use timing_runtime::stats::compare::{Verdict, compare};
@@ -97,12 +183,7 @@ pub struct Comparison {
 /// assert_eq!(compare(&base, &base, 0.01).unwrap().verdict, Verdict::NoChange);
 /// ```
 pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Comparison, TimingError> {
-    if !noise.is_finite() || noise < 0.0 {
-        return Err(TimingError::invalid(
-            "noise",
-            format!("must be a finite fraction >= 0, got {noise}"),
-        ));
-    }
+    check_noise(noise)?;
     if baseline.unit() != candidate.unit() {
         return Err(TimingError::invalid(
             "candidate",
@@ -113,6 +194,99 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
             ),
         ));
     }
+    match reference_pair(baseline, candidate) {
+        Ok((b, c)) => Ok(compare_relative(b, c, noise)),
+        Err(_) => compare_unpaired(baseline, candidate, noise),
+    }
+}
+
+/// The two results' [`Relative`] figures when they can be compared relative to the reference
+/// workload: both have reference samples of the same workload, taken under the same Python
+/// version (or both from Rust). Otherwise why not, as one sentence for a warning.
+pub fn reference_pair<'a>(
+    baseline: &'a Stats,
+    candidate: &'a Stats,
+) -> Result<(&'a Relative, &'a Relative), String> {
+    let missing = |side: &str, s: &Stats| {
+        format!(
+            "{side} {:?} has no reference-workload samples (saved by an older version, schema \
+             version 1, or built from given samples): the verdict compares absolute times and \
+             ignores drift of the machine's speed between the runs",
+            s.name()
+        )
+    };
+    let (Some(br), Some(cr)) = (baseline.reference(), candidate.reference()) else {
+        let side = if baseline.reference().is_none() {
+            ("baseline", baseline)
+        } else {
+            ("candidate", candidate)
+        };
+        return Err(missing(side.0, side.1));
+    };
+    if br.workload != cr.workload {
+        return Err(format!(
+            "the runs used different reference workloads ({:?} and {:?}): the verdict compares \
+             absolute times and ignores drift of the machine's speed",
+            br.workload, cr.workload
+        ));
+    }
+    let version = |s: &Stats| {
+        s.metadata()
+            .python
+            .as_deref()
+            .and_then(|v| v.split_whitespace().next())
+            .map(str::to_owned)
+    };
+    if version(baseline) != version(candidate) {
+        return Err(format!(
+            "the runs used different Python versions ({} and {}), so the reference workload ran at \
+             different speeds: the verdict compares absolute times",
+            version(baseline).unwrap_or_else(|| "none".into()),
+            version(candidate).unwrap_or_else(|| "none".into())
+        ));
+    }
+    match (baseline.relative(), candidate.relative()) {
+        (Some(b), Some(c)) => Ok((b, c)),
+        _ => Err("a result has a zero sample, so it has no ratio to the reference: the verdict \
+                  compares absolute times"
+            .to_owned()),
+    }
+}
+
+/// Why the verdict of [`compare`] on these results ignores drift between the runs, if it
+/// does (`None` when it is made relative to the reference workload).
+pub fn drift_warning(baseline: &Stats, candidate: &Stats) -> Option<String> {
+    reference_pair(baseline, candidate).err()
+}
+
+/// The comparison of two runs' figures relative to the reference workload.
+fn compare_relative(baseline: &Relative, candidate: &Relative, noise: f64) -> Comparison {
+    let logs = |r: &Relative| -> Vec<f64> { r.blocks.iter().map(|b| b.ln()).collect() };
+    let (b_logs, c_logs) = (logs(baseline), logs(candidate));
+    let interval = |v: &[f64]| {
+        median_interval::median_interval(v, median_interval::CONFIDENCE)
+            .expect("a run has at least one block")
+    };
+    let (b, c) = (interval(&b_logs), interval(&c_logs));
+    let ci = ((c.low - b.high).exp(), (c.high - b.low).exp());
+    let p_value = mann_whitney_u(&b_logs, &c_logs);
+    let band = noise.max(DRIFT_FLOOR);
+    Comparison {
+        ratio: candidate.ratio / baseline.ratio,
+        ci,
+        p_value,
+        verdict: Verdict::outside_band(ci, band, p_value),
+        noise: band,
+        method: Method::Reference,
+    }
+}
+
+/// The comparison of two runs' absolute samples.
+fn compare_unpaired(
+    baseline: &Stats,
+    candidate: &Stats,
+    noise: f64,
+) -> Result<Comparison, TimingError> {
     if baseline.median() <= 0.0 || baseline.median_ci().0 <= 0.0 {
         return Err(TimingError::invalid(
             "baseline",
@@ -139,6 +313,7 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
         p_value,
         verdict,
         noise,
+        method: Method::Unpaired,
     })
 }
 
@@ -198,6 +373,7 @@ mod tests {
         let base = stats("b", spread(1.0, 10));
         assert!(compare(&base, &base, -0.1).is_err());
         assert!(compare(&base, &base, f64::NAN).is_err());
+        assert!(compare(&base, &base, 1.0).is_err());
         let zero = stats("z", [0.0, 0.0, 0.0]);
         assert!(compare(&zero, &base, 0.01).is_err());
         let bytes = Stats::from_samples_with_unit("m", spread(1.0, 10), 1, "B/s").unwrap();

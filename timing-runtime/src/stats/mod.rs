@@ -7,7 +7,11 @@
 //! * [`median_interval`]: the one confidence interval of a median (order statistics).
 //! * [`tukey`]: outliers by Tukey's fences.
 //! * [`mann_whitney`]: the Mann–Whitney U test.
-//! * [`compare`]: a candidate against a baseline, with a verdict.
+//! * [`relative`]: the function's time relative to a reference workload run alongside it.
+//! * [`paired`]: paired samples of two functions: the median paired ratio, its interval, the
+//!   sign test.
+//! * [`compare`]: a candidate against a baseline, with a verdict (paired, relative to the
+//!   reference, or unpaired).
 //! * [`json`]: the versioned JSON document of a [`Stats`].
 
 pub mod compare;
@@ -15,11 +19,14 @@ pub mod json;
 pub mod mann_whitney;
 pub mod median_interval;
 pub mod order;
+pub mod paired;
+pub mod relative;
 pub mod summary;
 pub mod tukey;
 
-pub use compare::{Comparison, Verdict};
+pub use compare::{Comparison, Method, Verdict};
 pub use median_interval::MedianInterval;
+pub use relative::{Reference, Relative};
 pub use summary::Summary;
 pub use tukey::Outliers;
 
@@ -35,6 +42,73 @@ fn t_975(df: usize) -> f64 {
     StudentsT::new(0.0, 1.0, df as f64)
         .map(|t| t.inverse_cdf(0.975))
         .unwrap_or(f64::NAN)
+}
+
+/// Mean and standard deviation computed in a scaled form: the samples are divided by a power
+/// of two near the largest one first, so that any finite input (samples of 1e300 or of 1e-300) gives the right
+/// answer instead of an overflow to infinity or an underflow to 0.
+#[derive(Debug, Clone, Copy)]
+struct Moments {
+    /// A power of two near the largest sample (1 when every sample is 0).
+    scale: f64,
+    /// Mean of the samples, clamped to `[min, max]`.
+    mean: f64,
+    /// Mean of the scaled samples (below 2).
+    scaled_mean: f64,
+    /// Standard deviation of the scaled samples (n − 1).
+    scaled_stddev: f64,
+    /// `scaled_stddev × scale`.
+    stddev: f64,
+}
+
+impl Moments {
+    /// Moments of ascending `sorted` (at least 2 finite values ≥ 0).
+    fn of_sorted(sorted: &[f64]) -> Self {
+        let n = sorted.len();
+        let (min, max) = (sorted[0], sorted[n - 1]);
+        // A power of two near the largest sample: dividing by it is exact, so for ordinary
+        // samples the figures are bit for bit those of the unscaled formulas.
+        let scale = if max > 0.0 {
+            power_of_two(max.log2().floor() as i32)
+        } else {
+            1.0
+        };
+        let scaled: Vec<f64> = sorted.iter().map(|x| x / scale).collect();
+        let scaled_mean = (accurate_sum(scaled.iter().copied()) / n as f64)
+            .clamp(min / scale, max / scale);
+        let var = accurate_sum(
+            scaled
+                .iter()
+                .map(|y| (y - scaled_mean) * (y - scaled_mean)),
+        ) / (n - 1) as f64;
+        let scaled_stddev = var.sqrt();
+        Self {
+            scale,
+            mean: (scaled_mean * scale).clamp(min, max),
+            scaled_mean,
+            scaled_stddev,
+            stddev: scaled_stddev * scale,
+        }
+    }
+
+    /// `stddev / mean` from the scaled figures (`NaN` when the mean is 0).
+    fn cv(&self) -> f64 {
+        if self.scaled_mean > 0.0 {
+            self.scaled_stddev / self.scaled_mean
+        } else {
+            f64::NAN
+        }
+    }
+}
+
+/// `2^e` for `-1074 ≤ e ≤ 1023` (subnormal powers included), built from its bits.
+fn power_of_two(e: i32) -> f64 {
+    let e = e.clamp(-1074, 1023);
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
 }
 
 /// The full statistics of a benchmark: per-iteration samples and everything derived from them.
@@ -68,6 +142,8 @@ pub struct Stats {
     median_ci: (f64, f64),
     median_ci_coverage: f64,
     mean_ci: (f64, f64),
+    reference: Option<Reference>,
+    relative: Option<Relative>,
 }
 
 /// The unit of benchmark samples: seconds per iteration.
@@ -144,18 +220,16 @@ impl Stats {
         }
         let sorted = sorted(&samples);
         let n = sorted.len();
-        let (min, max) = (sorted[0], sorted[n - 1]);
-        let mean = (accurate_sum(sorted.iter().copied()) / n as f64).clamp(min, max);
+        let moments = Moments::of_sorted(&sorted);
+        let (mean, stddev) = (moments.mean, moments.stddev);
         let median = median_of_sorted(&sorted);
-        let var = accurate_sum(sorted.iter().map(|x| (x - mean) * (x - mean))) / (n - 1) as f64;
-        let stddev = var.sqrt();
         let deviations: Vec<f64> = sorted.iter().map(|x| (x - median).abs()).collect();
         let mad = median_of_sorted(&order::sorted(&deviations));
         let q1 = percentile_of_sorted(&sorted, 25.0);
         let q3 = percentile_of_sorted(&sorted, 75.0);
         let outliers = Outliers::tukey(&sorted, q1, q3);
         let interval = median_interval::of_sorted(&sorted, median_interval::CONFIDENCE);
-        let half = t_975(n - 1) * stddev / (n as f64).sqrt();
+        let half = t_975(n - 1) * moments.scaled_stddev / (n as f64).sqrt() * moments.scale;
         let mut stats = Self {
             name,
             unit,
@@ -175,6 +249,8 @@ impl Stats {
             median_ci_coverage: interval.confidence,
             mean_ci: (mean - half, mean + half),
             sorted,
+            reference: None,
+            relative: None,
         };
         let derived = stats.derived_warnings();
         stats.warnings.extend(derived);
@@ -202,6 +278,23 @@ impl Stats {
         )?;
         s.warnings = warnings;
         Ok(s)
+    }
+
+    /// These statistics with the `reference` workload's samples taken alongside (one per
+    /// sample, in the same order), and the [`Relative`] figures derived from them.
+    ///
+    /// ```
+    /// use timing_runtime::stats::{Reference, Stats};
+    /// let s = Stats::from_samples("f", vec![2e-6, 4e-6, 2e-6], 1).unwrap();
+    /// let r = Reference { workload: "w/1".into(), iterations_per_sample: 10, samples: vec![1e-6, 2e-6, 1e-6] };
+    /// let s = s.with_reference(r).unwrap();
+    /// assert_eq!(s.relative().unwrap().ratio, 2.0);
+    /// ```
+    pub fn with_reference(mut self, reference: Reference) -> Result<Self, TimingError> {
+        reference.validate(&self.samples)?;
+        self.relative = Relative::of(&self.samples, &reference.samples);
+        self.reference = Some(reference);
+        Ok(self)
     }
 
     fn derived_warnings(&self) -> Vec<String> {
@@ -330,11 +423,7 @@ impl Stats {
     }
     /// Coefficient of variation: `stddev / mean` (`NaN` when the mean is 0).
     pub fn cv(&self) -> f64 {
-        if self.mean > 0.0 {
-            self.stddev / self.mean
-        } else {
-            f64::NAN
-        }
+        Moments::of_sorted(&self.sorted).cv()
     }
     /// Tukey outlier counts.
     pub fn outliers(&self) -> Outliers {
@@ -352,6 +441,15 @@ impl Stats {
     /// 95 % confidence interval of the mean (Student's t).
     pub fn mean_ci(&self) -> (f64, f64) {
         self.mean_ci
+    }
+    /// The reference workload's samples taken alongside, if any (results measured by
+    /// [`bench`](crate::bench::bench()) have them; older files and given samples do not).
+    pub fn reference(&self) -> Option<&Reference> {
+        self.reference.as_ref()
+    }
+    /// The function's time relative to the reference workload, if there is one.
+    pub fn relative(&self) -> Option<&Relative> {
+        self.relative.as_ref()
     }
     /// Operations per second over the whole run: `1 / mean` (`inf` when the mean is 0).
     pub fn ops_per_second(&self) -> f64 {
