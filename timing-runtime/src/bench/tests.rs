@@ -88,7 +88,7 @@ fn quick(name: &str) -> BenchOptions {
     let mut o = BenchOptions::new(name);
     o.warmup = Duration::from_millis(5);
     o.min_time = Duration::from_millis(1);
-    o.max_time = Duration::from_millis(300);
+    o.max_time = Duration::from_millis(1_000);
     o.samples = 10;
     o.progress = Progress::Off;
     o
