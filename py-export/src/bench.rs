@@ -88,7 +88,7 @@ pub fn benchmark_statistical(
 #[pyfunction]
 #[pyo3(
     signature = (func, *, name = None, warmup = None, min_time = None, max_time = None, samples = None, iterations = None, progress = true),
-    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.005, max_time=5.0, samples=50, iterations=None, progress=True)"
+    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.0001, max_time=5.0, samples=1000, iterations=None, progress=True)"
 )]
 #[allow(clippy::too_many_arguments)]
 pub fn bench(
@@ -144,7 +144,7 @@ pub fn bench(
 
 /// Benchmarks ``baseline()`` and ``candidate()`` interleaved, pair by pair, and compares them.
 ///
-/// Both get the same calls per sample (grown until the slower one's sample lasts 1 ms); pairs
+/// Both get the same calls per sample (grown until the slower one's sample lasts 0.1 ms); pairs
 /// run in the order A B, B A, A B, …; the verdict is on the per-pair ratios (median, its
 /// order-statistic interval, sign test): ``"slower"``/``"faster"`` only when the whole 95 %
 /// interval lies outside ``[1 - noise, 1 + noise]``. Sampling stops early once two successive

@@ -473,9 +473,9 @@ def bench(
     *,
     name: str | None = None,
     warmup: SupportsFloat = 0.1,
-    min_time: SupportsFloat = 0.005,
+    min_time: SupportsFloat = 0.0001,
     max_time: SupportsFloat = 5.0,
-    samples: SupportsIndex = 50,
+    samples: SupportsIndex = 1000,
     iterations: SupportsIndex | None = None,
     progress: bool = True,
 ) -> Stats:

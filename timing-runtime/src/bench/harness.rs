@@ -234,7 +234,14 @@ fn take_samples<E>(
         if i % 2 == 0 {
             let t = timed_block(iterations, f)?;
             if i == 0 {
-                s.reference_iterations = size_reference(run, t, call)?;
+                let length = match options.iterations {
+                    Some(_) => t,
+                    None => t.min(duration_to_nanos(target_sample_time(
+                        options.min_time,
+                        run.clock.resolution,
+                    ))),
+                };
+                s.reference_iterations = size_reference(run, length, call)?;
             }
             s.f.push(t);
             s.reference.push(timed_block(s.reference_iterations, call)?);
@@ -256,9 +263,11 @@ fn take_samples<E>(
     Ok(s)
 }
 
-/// Calls of the reference workload per sample so that one lasts about as long as the
-/// function's sample of `nanos` (between 1000 × the clock resolution and
-/// [`MAX_REFERENCE_SAMPLE`]).
+/// Calls of the reference workload per sample so that one lasts about `nanos` (the
+/// function's sample: its target, or its first sample when the iterations are fixed), between
+/// 1000 × the clock resolution and [`MAX_REFERENCE_SAMPLE`]. Both sides' samples must last
+/// about as long: on a busy machine the chance that a sample is interrupted grows with its
+/// length, and the median ratio is only fair when both sides run that risk alike.
 fn size_reference<E>(
     run: &Run,
     nanos: u64,
@@ -271,17 +280,14 @@ fn size_reference<E>(
     let target = nanos.clamp(floor, duration_to_nanos(MAX_REFERENCE_SAMPLE).max(floor));
     let mut n = 1u64;
     loop {
-        let t = timed_block(n, call)?;
-        if t >= target || n == u64::MAX {
-            return Ok(n);
-        }
-        if t.saturating_mul(4) >= target {
-            // Close enough to scale in one step.
-            let scaled = (n as f64 * target as f64 / t.max(1) as f64).ceil();
+        // The faster of two timings: an interruption must not make the samples too short.
+        let t = timed_block(n, call)?.min(timed_block(n, call)?).max(1);
+        if t.saturating_mul(4) >= target || n == u64::MAX {
+            let scaled = (n as f64 * target as f64 / t as f64).ceil();
             return Ok(if scaled >= u64::MAX as f64 {
                 u64::MAX
             } else {
-                (scaled as u64).max(n)
+                (scaled as u64).max(1)
             });
         }
         n = next_iterations(n, t, target);

@@ -2,13 +2,13 @@
 //! by pair, and stops as soon as the verdict is settled.
 //!
 //! * **Same work per sample.** Both functions get the same iterations per sample, grown until
-//!   the *slower* one's sample lasts [`PAIR_SAMPLE_TIME`] (1 ms).
+//!   the *slower* one's sample lasts [`PAIR_SAMPLE_TIME`] (0.1 ms).
 //! * **Interleaved, order varied.** Pair `i` is baseline then candidate for even `i`,
 //!   candidate then baseline for odd `i` (A B B A A B …), so neither side always runs first
 //!   and a trend within a pair cancels over two pairs.
 //! * **Paired statistic.** The verdict is on the per-pair ratios
 //!   ([`compare_paired`](crate::stats::paired::compare_paired)): anything that slows the
-//!   machine for longer than a pair (~2 ms) slows both samples of it and cancels in the ratio;
+//!   machine for longer than a pair (~0.2 ms) slows both samples of it and cancels in the ratio;
 //!   a stretch that hits one side of a pair only makes that pair an outlier, which the median
 //!   and its order-statistic interval shrug off.
 //! * **Early stop, confirmed.** From [`FIRST_LOOK`] pairs on, the pairs are looked at each
