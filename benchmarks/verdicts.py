@@ -4,7 +4,8 @@ For each background load (off, and on: a subprocess this script starts and stops
 one core busy part of the time) and each function size (~20 µs and ~1 µs per call):
 
 * A/A trials: two distinct function objects with the same code;
-* A/B trials: the candidate does 3 %, 5 % and 10 % more work (a fixed loop made longer);
+* A/B trials: the candidate's loop is made longer by 3 %, 5 % and 10 % of the baseline's time
+  per call (the elements added are fitted once, before the trials);
 
 each measured by
 
@@ -86,25 +87,42 @@ def make(n: int) -> Callable[[], int]:
     return work
 
 
-def elements_for(seconds: float) -> int:
-    """How many elements ``make(n)`` needs to last about ``seconds`` per call here."""
-    probe = 10_000
-    f = make(probe)
+def per_call(n: int) -> float:
+    """Seconds per call of ``make(n)``: the best of 200 short rounds (~0.1 ms each)."""
+    f = make(n)
     best = math.inf
-    for _ in range(100):
+    calls = 1
+    while True:
         t = time.perf_counter()
-        for _ in range(20):
+        for _ in range(calls):
             f()
-        best = min(best, (time.perf_counter() - t) / 20)
-    per_element = best / probe
-    return max(50, round(seconds / per_element))
+        if time.perf_counter() - t >= 1e-4:
+            break
+        calls *= 2
+    for _ in range(200):
+        t = time.perf_counter()
+        for _ in range(calls):
+            f()
+        best = min(best, (time.perf_counter() - t) / calls)
+    return best
 
+
+def workload(seconds: float, differences: tuple[float, ...]) -> dict[float, int]:
+    """Elements per call for the A side (about ``seconds`` per call) and for each B side: a
+    loop longer by ``d`` of the A side's *time* per call (a call's fixed cost included, from a
+    straight-line fit of the time per call against the elements)."""
+    per_element = (per_call(20_000) - per_call(10_000)) / 10_000
+    fixed = max(0.0, per_call(10_000) - 10_000 * per_element)
+    n = max(50, round((seconds - fixed) / per_element))
+    t = fixed + n * per_element
+    return {0.0: n, **{d: n + round(d * t / per_element) for d in differences}}
 
 def true_ratio(n_a: int, n_b: int, seconds: float) -> float:
     """The time ratio of ``make(n_b)`` to ``make(n_a)`` from a plain ``perf_counter`` loop:
-    alternating rounds of ~2 ms (A B B A …), the median of the per-round ratios."""
+    3000 alternating rounds of ~0.1 ms (A B B A …), the median of the per-round ratios (short
+    rounds: on a busy machine a longer one is rarely left alone)."""
     a, b = make(n_a), make(n_b)
-    calls = max(1, round(2e-3 / seconds))
+    calls = max(1, round(1e-4 / seconds))
     ratios = []
 
     def timed(f: Callable[[], int]) -> float:
@@ -113,7 +131,7 @@ def true_ratio(n_a: int, n_b: int, seconds: float) -> float:
             f()
         return time.perf_counter() - t
 
-    for i in range(400):
+    for i in range(3000):
         if i % 2 == 0:
             ta, tb = timed(a), timed(b)
         else:
@@ -239,20 +257,21 @@ def pooled(trials: list[Trial]) -> str:
 def run(args: argparse.Namespace) -> list[Trial]:
     trials: list[Trial] = []
     sizes = {s: SIZES[s] for s in args.sizes}
-    elements = {s: elements_for(sec) for s, sec in sizes.items()}
-    print(f"# elements per call: {elements}", flush=True)
+    elements = {s: workload(sec, args.differences) for s, sec in sizes.items()}
+    print(f"# elements per call (A, then B for each difference): {elements}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for load in args.loads:
             with background_load(load == "on"):
                 for size, seconds in sizes.items():
-                    n = elements[size]
+                    ns = elements[size]
+                    n = ns[0.0]
                     plan = [0.0] * args.aa + [d for d in args.differences for _ in range(args.ab)]
-                    truth = {d: true_ratio(n, round(n * (1 + d)), seconds) for d in set(plan)}
+                    truth = {d: true_ratio(n, ns[d], seconds) for d in set(plan)}
                     print(f"# load {load}, {size}: true ratios "
                           + ", ".join(f"{d:.0%}: {r:.4f}" for d, r in sorted(truth.items())),
                           flush=True)
                     for i, d in enumerate(plan):
-                        a, b = make(n), make(round(n * (1 + d)))
+                        a, b = make(n), make(ns[d])
                         common = dict(load=load, size=size, difference=d, true_ratio=truth[d])
                         if "pair" in args.modes:
                             c, secs = run_pair(a, b, args.pair_max_time)

@@ -2,7 +2,9 @@
 
 use pyo3::prelude::*;
 use timing_runtime::stats::compare::{DEFAULT_NOISE, drift_warning};
-use timing_runtime::stats::paired::PairedComparison;
+use timing_runtime::TimingError;
+use timing_runtime::stats::median_interval;
+use timing_runtime::stats::paired::{PairedComparison, compare_paired};
 use timing_runtime::stats::{Comparison, Method, Stats};
 
 use crate::errors::timing_error;
@@ -51,8 +53,8 @@ impl PyComparison {
     fn ci(&self) -> (f64, f64) {
         self.inner.ci
     }
-    /// Two-sided p-value: the sign test of the paired ratios (``"paired"``), Mann–Whitney U
-    /// otherwise.
+    /// Two-sided p-value: the sign test of the paired ratios (``"paired"``), Welch's t on the
+    /// runs' block medians (``"reference"``), Mann–Whitney U on the samples (``"unpaired"``).
     #[getter]
     fn p_value(&self) -> f64 {
         self.inner.p_value
@@ -131,17 +133,48 @@ impl PyComparison {
 /// Results measured by ``bench`` are compared relative to the reference workload run alongside
 /// them (``method="reference"``, noise band at least 3 %), so a change of the machine's speed
 /// between the runs cancels; others by their absolute samples (``method="unpaired"``, with a
-/// warning that the verdict ignores drift).
+/// warning that the verdict ignores drift). ``paired=True`` treats sample ``i`` of both as a
+/// pair taken together (same count needed) and compares like ``bench_pair``.
 #[pyfunction]
-#[pyo3(signature = (baseline, candidate, *, noise = None), text_signature = "(baseline, candidate, *, noise=0.01)")]
+#[pyo3(signature = (baseline, candidate, *, noise = None, paired = false), text_signature = "(baseline, candidate, *, noise=0.01, paired=False)")]
 pub fn compare(
     baseline: &Bound<'_, PyAny>,
     candidate: &Bound<'_, PyAny>,
     noise: Option<&Bound<'_, PyAny>>,
+    paired: bool,
 ) -> PyResult<PyComparison> {
     let b = args::instance::<PyStats>(baseline, "baseline", "Stats")?.get();
     let c = args::instance::<PyStats>(candidate, "candidate", "Stats")?.get();
     let noise = args::real_or(noise, "noise", DEFAULT_NOISE)?;
+    if paired {
+        if b.inner.unit() != c.inner.unit() {
+            return Err(timing_error(TimingError::invalid(
+                "candidate",
+                "is in another unit than baseline; only results of the same unit compare",
+            )));
+        }
+        let inner = compare_paired(
+            b.inner.samples(),
+            c.inner.samples(),
+            noise,
+            median_interval::CONFIDENCE,
+        )
+        .map_err(timing_error)?;
+        let ratios = c
+            .inner
+            .samples()
+            .iter()
+            .zip(b.inner.samples())
+            .map(|(c, b)| c / b)
+            .collect();
+        return Ok(PyComparison {
+            inner,
+            warnings: Vec::new(),
+            baseline: b.inner.clone(),
+            candidate: c.inner.clone(),
+            ratios: Some(ratios),
+        });
+    }
     let inner =
         timing_runtime::stats::compare::compare(&b.inner, &c.inner, noise).map_err(timing_error)?;
     Ok(PyComparison {

@@ -73,6 +73,7 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("bench_pair.max_time", bench::DEFAULT_PAIR_MAX_TIME.as_secs_f64())?;
     d.set_item("bench_pair.noise", bench::DEFAULT_PAIR_NOISE)?;
     d.set_item("compare.noise", compare::DEFAULT_NOISE)?;
+    d.set_item("compare.paired", false)?;
     d.set_item("compare_scaling.iterations", scaling::DEFAULT_ITERATIONS)?;
     d.set_item("compare_scaling.runs", scaling::DEFAULT_RUNS)?;
     d.set_item("scaling_sweep.iterations", scaling::SWEEP_ITERATIONS)?;

@@ -40,7 +40,7 @@ __all__ = [
     "_format_duration",
 ]
 
-_DEFAULTS: dict[str, float | int | None]
+_DEFAULTS: dict[str, float | int | bool | None]
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
 
 def _format_duration(seconds: SupportsFloat) -> str:
@@ -493,5 +493,7 @@ def bench_pair(
 ) -> Comparison:
     """Benchmarks ``baseline()`` and ``candidate()`` interleaved and compares them, pair by pair."""
 
-def compare(baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01) -> Comparison:
+def compare(
+    baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01, paired: bool = False
+) -> Comparison:
     """Compares ``candidate`` with ``baseline``: ratio of medians, interval, p-value, verdict."""

@@ -8,10 +8,9 @@
 //! * **reference** (this file, when both results carry samples of the same reference workload,
 //!   as every [`bench`](crate::bench::bench()) result does): each run's time *relative to the
 //!   reference* ([`Relative`](super::Relative)) is compared. `ratio` = candidate relative /
-//!   baseline relative; `ci` from the two runs' block medians (`[c.lo / b.hi, c.hi / b.lo]`,
-//!   each the 95 % order-statistic interval of the median of a run's block medians), so the
-//!   wander of the relative figure during a run counts as uncertainty; `p_value`: Mann–Whitney U
-//!   on the block medians. The noise band is at least [`DRIFT_FLOOR`]: what run-to-run drift
+//!   baseline relative; `ci` and `p_value`: Welch's t on the log block medians of the two runs
+//!   (10 blocks of consecutive pairs each), so the wander of the relative figure during a run
+//!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`]: what run-to-run drift
 //!   leaves after the reference correction on a shared machine.
 //! * **unpaired** (results without reference samples: files of schema version 1, statistics
 //!   of given samples): `ratio` = candidate median / baseline median, `ci` =
@@ -45,7 +44,6 @@
 use std::fmt;
 
 use super::mann_whitney::mann_whitney_u;
-use super::median_interval;
 use super::{Relative, Stats};
 use crate::error::TimingError;
 
@@ -259,26 +257,51 @@ pub fn drift_warning(baseline: &Stats, candidate: &Stats) -> Option<String> {
     reference_pair(baseline, candidate).err()
 }
 
-/// The comparison of two runs' figures relative to the reference workload.
+/// The comparison of two runs' figures relative to the reference workload: the difference of
+/// the runs' median log-ratios, with Welch's t interval from the spread of each run's block
+/// medians (the relative figure's wander during a run stands for its wander between runs).
 fn compare_relative(baseline: &Relative, candidate: &Relative, noise: f64) -> Comparison {
     let logs = |r: &Relative| -> Vec<f64> { r.blocks.iter().map(|b| b.ln()).collect() };
-    let (b_logs, c_logs) = (logs(baseline), logs(candidate));
-    let interval = |v: &[f64]| {
-        median_interval::median_interval(v, median_interval::CONFIDENCE)
-            .expect("a run has at least one block")
-    };
-    let (b, c) = (interval(&b_logs), interval(&c_logs));
-    let ci = ((c.low - b.high).exp(), (c.high - b.low).exp());
-    let p_value = mann_whitney_u(&b_logs, &c_logs);
+    let (b, c) = (logs(baseline), logs(candidate));
+    let d = candidate.ratio.ln() - baseline.ratio.ln();
+    let (half, p_value) = welch(&b, &c, d);
+    let ci = ((d - half).exp(), (d + half).exp());
     let band = noise.max(DRIFT_FLOOR);
     Comparison {
-        ratio: candidate.ratio / baseline.ratio,
+        ratio: d.exp(),
         ci,
         p_value,
         verdict: Verdict::outside_band(ci, band, p_value),
         noise: band,
         method: Method::Reference,
     }
+}
+
+/// Welch's t for a difference `d` between two groups of values `a` and `b` (block medians):
+/// the half-width of its 95 % interval and its two-sided p-value. With fewer than 2 values in
+/// a group the half-width is infinite and the p-value 1 (nothing can be said).
+fn welch(a: &[f64], b: &[f64], d: f64) -> (f64, f64) {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    if a.len() < 2 || b.len() < 2 || !d.is_finite() {
+        return (f64::INFINITY, 1.0);
+    }
+    let var = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64 / v.len() as f64
+    };
+    let (va, vb) = (var(a), var(b));
+    let se = (va + vb).sqrt();
+    if se == 0.0 {
+        return (0.0, if d == 0.0 { 1.0 } else { 0.0 });
+    }
+    let df = (va + vb).powi(2)
+        / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
+    let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
+        return (f64::INFINITY, 1.0);
+    };
+    let half = t.inverse_cdf(0.975) * se;
+    let p = (2.0 * (1.0 - t.cdf((d / se).abs()))).clamp(0.0, 1.0);
+    (half, p)
 }
 
 /// The comparison of two runs' absolute samples.
@@ -366,6 +389,19 @@ mod tests {
         let c = compare(&base, &stats("c", spread(1.015, 10)), 0.0).unwrap();
         assert!(c.ci.0 <= 1.0 && c.ci.1 >= 1.0, "{c:?}");
         assert_eq!(c.verdict, Verdict::NoChange);
+    }
+
+    #[test]
+    fn welch_matches_scipy() {
+        // scipy.stats.ttest_ind(b, a, equal_var=False): p = 0.000348634204107606,
+        // confidence_interval() = (0.0907443434184763, 0.2052556565815238) around 0.148.
+        let a = [0.1, 0.2, 0.15, 0.12, 0.18];
+        let b = [0.3, 0.25, 0.35, 0.28, 0.31];
+        let (half, p) = welch(&a, &b, 0.148);
+        assert!((p - 0.000_348_634_204_107_606).abs() < 1e-9, "{p}");
+        assert!((0.148 - half - 0.090_744_343_418_476_3).abs() < 1e-9, "{half}");
+        assert_eq!(welch(&[1.0], &b, 0.1), (f64::INFINITY, 1.0));
+        assert_eq!(welch(&[1.0, 1.0], &[2.0, 2.0], 1.0), (0.0, 0.0));
     }
 
     #[test]
