@@ -36,6 +36,7 @@ import json
 import math
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -309,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="save every trial (with raw data) to this file")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
+    # SIGTERM ends the run through `finally` blocks, so the load subprocess is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.aa, args.ab = 1, 1
         args.loads, args.sizes = "on", "1us"

@@ -99,15 +99,18 @@ where
     let overhead = measure_overhead(&mut noop).map_err(BenchError::Aborted)?;
     let warmup = options.warmup.min(options.max_time / 4);
     warm_up(&run, warmup, &mut [&mut f]).map_err(BenchError::Aborted)?;
-    let iterations = match options.iterations {
-        Some(n) => n,
-        None => size_samples(&mut run, options, &mut f).map_err(BenchError::Aborted)?,
+    let (iterations, sample_nanos) = match options.iterations {
+        Some(n) => (n, None),
+        None => {
+            let (n, t) = size_samples(&mut run, options, &mut f).map_err(BenchError::Aborted)?;
+            (n, Some(t))
+        }
     };
     run.mark_calibrated();
     let sampled = take_samples(
         &mut run,
         options,
-        iterations,
+        (iterations, sample_nanos),
         &mut f,
         &mut reference,
         &mut progress,
@@ -149,13 +152,14 @@ pub(crate) fn per_iteration(nanos: &[u64], iterations: u64) -> Vec<f64> {
         .collect()
 }
 
-/// The iterations per sample: grown until a sample lasts at least the target, unless the
-/// budget leaves no room for longer samples (then with a warning).
+/// The iterations per sample, grown until a sample lasts at least the target unless the
+/// budget leaves no room for longer samples (then with a warning), and how long a sample of
+/// them lasted (the faster of two timings above one call).
 fn size_samples<E>(
     run: &mut Run,
     options: &BenchOptions,
     f: &mut impl FnMut() -> Result<(), E>,
-) -> Result<u64, E> {
+) -> Result<(u64, u64), E> {
     let target = duration_to_nanos(target_sample_time(options.min_time, run.clock.resolution));
     let mut n = 1u64;
     loop {
@@ -166,7 +170,7 @@ fn size_samples<E>(
             t = t.min(timed_block(n, f)?);
         }
         if t >= target || n == u64::MAX {
-            return Ok(n);
+            return Ok((n, t));
         }
         let next = next_iterations(n, t, target);
         let predicted = t as f64 * next as f64 / n as f64;
@@ -178,7 +182,7 @@ fn size_samples<E>(
                 format::nanos(t),
                 format::nanos(target)
             ));
-            return Ok(n);
+            return Ok((n, t));
         }
         n = next;
     }
@@ -197,7 +201,7 @@ struct Sampled {
 fn take_samples<E>(
     run: &mut Run,
     options: &BenchOptions,
-    iterations: u64,
+    (iterations, sample_nanos): (u64, Option<u64>),
     f: &mut impl FnMut() -> Result<(), E>,
     reference: &mut Workload<impl FnMut() -> Result<(), E>>,
     progress: &mut impl FnMut(&ProgressUpdate<'_>),
@@ -234,14 +238,9 @@ fn take_samples<E>(
         if i % 2 == 0 {
             let t = timed_block(iterations, f)?;
             if i == 0 {
-                let length = match options.iterations {
-                    Some(_) => t,
-                    None => t.min(duration_to_nanos(target_sample_time(
-                        options.min_time,
-                        run.clock.resolution,
-                    ))),
-                };
-                s.reference_iterations = size_reference(run, length, call)?;
+                // As long as a sample of the function: as sized, or the first sample when the
+                // iterations are fixed.
+                s.reference_iterations = size_reference(run, sample_nanos.unwrap_or(t), call)?;
             }
             s.f.push(t);
             s.reference.push(timed_block(s.reference_iterations, call)?);
@@ -264,7 +263,7 @@ fn take_samples<E>(
 }
 
 /// Calls of the reference workload per sample so that one lasts about `nanos` (the
-/// function's sample: its target, or its first sample when the iterations are fixed), between
+/// function's sample as sized, or its first sample when the iterations are fixed), between
 /// 1000 × the clock resolution and [`MAX_REFERENCE_SAMPLE`]. Both sides' samples must last
 /// about as long: on a busy machine the chance that a sample is interrupted grows with its
 /// length, and the median ratio is only fair when both sides run that risk alike.

@@ -10,8 +10,10 @@
 //!   reference* ([`Relative`](super::Relative)) is compared. `ratio` = candidate relative /
 //!   baseline relative; `ci` and `p_value`: Welch's t on the log block medians of the two runs
 //!   (10 blocks of consecutive pairs each), so the wander of the relative figure during a run
-//!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`]: what run-to-run drift
-//!   leaves after the reference correction on a shared machine.
+//!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`] (what run-to-run drift
+//!   leaves after the reference correction on a shared machine) and at least [`DRIFT_SHARE`] of
+//!   the change of the reference's own time between the runs; a change must also show in the
+//!   ratio of absolute medians.
 //! * **unpaired** (results without reference samples: files of schema version 1, statistics
 //!   of given samples): `ratio` = candidate median / baseline median, `ci` =
 //!   `[cand.lo / base.hi, cand.hi / base.lo]` from the medians' 95 % intervals, `p_value`:
@@ -58,6 +60,13 @@ pub const DEFAULT_NOISE: f64 = 0.01;
 /// run to run (the reference does not slow down exactly like every function);
 /// `benchmarks/verdicts.py` measures what this floor gives.
 pub const DRIFT_FLOOR: f64 = 0.03;
+
+/// How much of a change of the machine's speed between two runs (seen as the change of the
+/// reference workload's own time) can remain in the relative figures: the noise band of a
+/// comparison relative to the reference is at least this share of that change. Measured here:
+/// when the reference ran 15–45 % slower or faster in one run, the same function's relative
+/// figure moved by 20–70 % of that.
+pub const DRIFT_SHARE: f64 = 0.5;
 
 /// How a comparison was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +202,11 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
         ));
     }
     match reference_pair(baseline, candidate) {
-        Ok((b, c)) => Ok(compare_relative(b, c, noise)),
+        Ok((b, c)) => {
+            let shift = reference_shift(baseline, candidate).unwrap_or(f64::INFINITY);
+            let absolute = candidate.median() / baseline.median();
+            Ok(compare_relative(b, c, noise, shift, absolute))
+        }
         Err(_) => compare_unpaired(baseline, candidate, noise),
     }
 }
@@ -257,21 +270,47 @@ pub fn drift_warning(baseline: &Stats, candidate: &Stats) -> Option<String> {
     reference_pair(baseline, candidate).err()
 }
 
+/// How much the machine's speed changed between two runs, as `|ln|` of the ratio of the
+/// reference workload's median times per call (`None` without reference samples).
+pub fn reference_shift(baseline: &Stats, candidate: &Stats) -> Option<f64> {
+    let median = |s: &Stats| {
+        s.reference()
+            .map(|r| super::order::median_of_sorted(&super::order::sorted(&r.samples)))
+    };
+    Some((median(candidate)?.ln() - median(baseline)?.ln()).abs())
+}
+
 /// The comparison of two runs' figures relative to the reference workload: the difference of
 /// the runs' median log-ratios, with Welch's t interval from the spread of each run's block
 /// medians (the relative figure's wander during a run stands for its wander between runs).
-fn compare_relative(baseline: &Relative, candidate: &Relative, noise: f64) -> Comparison {
+/// The band is `max(noise, DRIFT_FLOOR, DRIFT_SHARE × shift)` (`shift`: see
+/// [`reference_shift`]), and a change must also show in the absolute ratio of medians
+/// (`absolute` above 1 for slower, below 1 for faster): when the machine's speed changed
+/// between the runs, the reference corrects most of it but not all, and what is left points
+/// against the change of the absolute times.
+fn compare_relative(
+    baseline: &Relative,
+    candidate: &Relative,
+    noise: f64,
+    shift: f64,
+    absolute: f64,
+) -> Comparison {
     let logs = |r: &Relative| -> Vec<f64> { r.blocks.iter().map(|b| b.ln()).collect() };
     let (b, c) = (logs(baseline), logs(candidate));
     let d = candidate.ratio.ln() - baseline.ratio.ln();
     let (half, p_value) = welch(&b, &c, d);
     let ci = ((d - half).exp(), (d + half).exp());
-    let band = noise.max(DRIFT_FLOOR);
+    let band = noise.max(DRIFT_FLOOR).max(DRIFT_SHARE * shift).min(0.999);
+    let verdict = match Verdict::outside_band(ci, band, p_value) {
+        Verdict::Slower if absolute <= 1.0 => Verdict::NoChange,
+        Verdict::Faster if absolute >= 1.0 => Verdict::NoChange,
+        v => v,
+    };
     Comparison {
         ratio: d.exp(),
         ci,
         p_value,
-        verdict: Verdict::outside_band(ci, band, p_value),
+        verdict,
         noise: band,
         method: Method::Reference,
     }
