@@ -1,8 +1,8 @@
 //! `compare` and the `Comparison` class for Python (also the result of `bench_pair`).
 
 use pyo3::prelude::*;
-use timing_runtime::stats::compare::{DEFAULT_NOISE, drift_warning};
 use timing_runtime::TimingError;
+use timing_runtime::stats::compare::{DEFAULT_NOISE, drift_warning};
 use timing_runtime::stats::median_interval;
 use timing_runtime::stats::paired::{PairedComparison, compare_paired};
 use timing_runtime::stats::{Comparison, Method, Stats};
@@ -131,7 +131,8 @@ impl PyComparison {
 /// Compares ``candidate`` with ``baseline`` (both ``Stats`` of the same unit). ``noise`` is
 /// the smallest relative change that counts (a fraction, ``0 <= noise < 1``; 0.01 = 1 %).
 /// Results measured by ``bench`` are compared relative to the reference workload run alongside
-/// them (``method="reference"``, noise band at least 3 %), so a change of the machine's speed
+/// them (``method="reference"``, noise band at least 3 % and at least half the change of the
+/// reference workload's own time between the runs), so a change of the machine's speed
 /// between the runs cancels; others by their absolute samples (``method="unpaired"``, with a
 /// warning that the verdict ignores drift). ``paired=True`` treats sample ``i`` of both as a
 /// pair taken together (same count needed) and compares like ``bench_pair``.

@@ -69,8 +69,14 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("bench.max_time", bench::DEFAULT_MAX_TIME.as_secs_f64())?;
     d.set_item("bench.samples", bench::DEFAULT_SAMPLES)?;
     d.set_item("bench.iterations", bench::DEFAULT_ITERATIONS)?;
-    d.set_item("bench_pair.warmup", bench::DEFAULT_PAIR_WARMUP.as_secs_f64())?;
-    d.set_item("bench_pair.max_time", bench::DEFAULT_PAIR_MAX_TIME.as_secs_f64())?;
+    d.set_item(
+        "bench_pair.warmup",
+        bench::DEFAULT_PAIR_WARMUP.as_secs_f64(),
+    )?;
+    d.set_item(
+        "bench_pair.max_time",
+        bench::DEFAULT_PAIR_MAX_TIME.as_secs_f64(),
+    )?;
     d.set_item("bench_pair.noise", bench::DEFAULT_PAIR_NOISE)?;
     d.set_item("compare.noise", compare::DEFAULT_NOISE)?;
     d.set_item("compare.paired", false)?;
@@ -86,7 +92,9 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[pymodule(name = "_native", module = "performance_timing")]
 mod native {
     #[pymodule_export]
-    use crate::bench::{bench, bench_pair, benchmark, benchmark_statistical, benchmark_with_warmup};
+    use crate::bench::{
+        bench, bench_pair, benchmark, benchmark_statistical, benchmark_with_warmup,
+    };
     #[pymodule_export]
     use crate::breakdown::PyProfiler;
     #[pymodule_export]

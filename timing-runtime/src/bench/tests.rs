@@ -287,8 +287,9 @@ fn overrun_by_calibration_says_so() {
     })
     .unwrap();
     assert!(
-        s.warnings().iter().any(|w| w.contains("calibration")
-            && w.contains("used up the budget")),
+        s.warnings()
+            .iter()
+            .any(|w| w.contains("calibration") && w.contains("used up the budget")),
         "{:?}",
         s.warnings()
     );
@@ -324,7 +325,13 @@ fn bench_pair_alternates_and_counts_calls() {
     for (k, block) in sampled.chunks(n).enumerate() {
         let pair = k / 2;
         let first = if pair % 2 == 0 { 'a' } else { 'b' };
-        let want = if k % 2 == 0 { first } else if first == 'a' { 'b' } else { 'a' };
+        let want = if k % 2 == 0 {
+            first
+        } else if first == 'a' {
+            'b'
+        } else {
+            'a'
+        };
         assert!(block.iter().all(|&c| c == want), "block {k}");
     }
     let count = |side| log.iter().filter(|&&c| c == side).count();
@@ -333,9 +340,11 @@ fn bench_pair_alternates_and_counts_calls() {
 
 #[test]
 fn bench_pair_detects_a_large_change_and_settles_early() {
-    let work = |n: u64| move || {
-        black_box((0..black_box(n)).fold(0u64, |a, x| a ^ x.wrapping_mul(x)));
-        ok()
+    let work = |n: u64| {
+        move || {
+            black_box((0..black_box(n)).fold(0u64, |a, x| a ^ x.wrapping_mul(x)));
+            ok()
+        }
     };
     let c = bench_pair(&pair_options(3_000), work(3_000), work(4_500)).unwrap();
     assert_eq!(c.comparison.verdict, crate::stats::Verdict::Slower);
@@ -352,16 +361,27 @@ fn bench_pair_refuses_bad_options_and_propagates_errors() {
     let mut o = pair_options(100);
     o.noise = 1.0;
     assert!(matches!(
-        bench_pair(&o, || { calls += 1; ok() }, ok),
+        bench_pair(
+            &o,
+            || {
+                calls += 1;
+                ok()
+            },
+            ok
+        ),
         Err(BenchError::Invalid(_))
     ));
     o = pair_options(100);
     o.max_time = Duration::ZERO;
     assert!(bench_pair(&o, ok, ok).is_err());
     assert_eq!(calls, 0);
-    let r = bench_pair(&pair_options(100), || Ok(()), || {
-        calls += 1;
-        if calls == 3 { Err("boom") } else { Ok(()) }
-    });
+    let r = bench_pair(
+        &pair_options(100),
+        || Ok(()),
+        || {
+            calls += 1;
+            if calls == 3 { Err("boom") } else { Ok(()) }
+        },
+    );
     assert_eq!(r.unwrap_err(), BenchError::Aborted("boom"));
 }

@@ -258,9 +258,11 @@ pub fn reference_pair<'a>(
     }
     match (baseline.relative(), candidate.relative()) {
         (Some(b), Some(c)) => Ok((b, c)),
-        _ => Err("a result has a zero sample, so it has no ratio to the reference: the verdict \
+        _ => Err(
+            "a result has a zero sample, so it has no ratio to the reference: the verdict \
                   compares absolute times"
-            .to_owned()),
+                .to_owned(),
+        ),
     }
 }
 
@@ -333,8 +335,7 @@ fn welch(a: &[f64], b: &[f64], d: f64) -> (f64, f64) {
     if se == 0.0 {
         return (0.0, if d == 0.0 { 1.0 } else { 0.0 });
     }
-    let df = (va + vb).powi(2)
-        / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
+    let df = (va + vb).powi(2) / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
     let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
         return (f64::INFINITY, 1.0);
     };
@@ -438,7 +439,10 @@ mod tests {
         let b = [0.3, 0.25, 0.35, 0.28, 0.31];
         let (half, p) = welch(&a, &b, 0.148);
         assert!((p - 0.000_348_634_204_107_606).abs() < 1e-9, "{p}");
-        assert!((0.148 - half - 0.090_744_343_418_476_3).abs() < 1e-9, "{half}");
+        assert!(
+            (0.148 - half - 0.090_744_343_418_476_3).abs() < 1e-9,
+            "{half}"
+        );
         assert_eq!(welch(&[1.0], &b, 0.1), (f64::INFINITY, 1.0));
         assert_eq!(welch(&[1.0, 1.0], &[2.0, 2.0], 1.0), (0.0, 0.0));
     }

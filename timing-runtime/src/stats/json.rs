@@ -172,8 +172,7 @@ pub fn from_json(text: &str) -> Result<Stats, TimingError> {
     }
     match header.version {
         Some(serde_json::Value::Number(n))
-            if n
-                .as_u64()
+            if n.as_u64()
                 .is_some_and(|v| (OLDEST_VERSION..=VERSION).contains(&v)) => {}
         other => {
             return Err(bad(format!(

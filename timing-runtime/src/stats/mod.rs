@@ -3,7 +3,8 @@
 //! * [`Stats`] (this file): the full statistics of a benchmark — spread, percentiles,
 //!   outliers, confidence intervals and warnings — over per-iteration samples.
 //! * [`summary`]: the seed helpers' mean/median/min/max over integer nanos.
-//! * [`order`]: the one median, percentiles, an accurate sum.
+//! * [`order`]: the one median, percentiles, an accurate sum; `moments`: mean and standard
+//!   deviation in a scaled form.
 //! * [`median_interval`]: the one confidence interval of a median (order statistics).
 //! * [`tukey`]: outliers by Tukey's fences.
 //! * [`mann_whitney`]: the Mann–Whitney U test.
@@ -18,6 +19,7 @@ pub mod compare;
 pub mod json;
 pub mod mann_whitney;
 pub mod median_interval;
+mod moments;
 pub mod order;
 pub mod paired;
 pub mod relative;
@@ -34,7 +36,8 @@ use crate::clock::precision::Calibration;
 use crate::error::{TimingError, require_at_least};
 use crate::format;
 use crate::host::Metadata;
-use order::{accurate_sum, median_of_sorted, percentile_of_sorted, sorted};
+use moments::Moments;
+use order::{median_of_sorted, percentile_of_sorted, sorted};
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (`df ≥ 1`).
 fn t_975(df: usize) -> f64 {
@@ -42,73 +45,6 @@ fn t_975(df: usize) -> f64 {
     StudentsT::new(0.0, 1.0, df as f64)
         .map(|t| t.inverse_cdf(0.975))
         .unwrap_or(f64::NAN)
-}
-
-/// Mean and standard deviation computed in a scaled form: the samples are divided by a power
-/// of two near the largest one first, so that any finite input (samples of 1e300 or of 1e-300) gives the right
-/// answer instead of an overflow to infinity or an underflow to 0.
-#[derive(Debug, Clone, Copy)]
-struct Moments {
-    /// A power of two near the largest sample (1 when every sample is 0).
-    scale: f64,
-    /// Mean of the samples, clamped to `[min, max]`.
-    mean: f64,
-    /// Mean of the scaled samples (below 2).
-    scaled_mean: f64,
-    /// Standard deviation of the scaled samples (n − 1).
-    scaled_stddev: f64,
-    /// `scaled_stddev × scale`.
-    stddev: f64,
-}
-
-impl Moments {
-    /// Moments of ascending `sorted` (at least 2 finite values ≥ 0).
-    fn of_sorted(sorted: &[f64]) -> Self {
-        let n = sorted.len();
-        let (min, max) = (sorted[0], sorted[n - 1]);
-        // A power of two near the largest sample: dividing by it is exact, so for ordinary
-        // samples the figures are bit for bit those of the unscaled formulas.
-        let scale = if max > 0.0 {
-            power_of_two(max.log2().floor() as i32)
-        } else {
-            1.0
-        };
-        let scaled: Vec<f64> = sorted.iter().map(|x| x / scale).collect();
-        let scaled_mean = (accurate_sum(scaled.iter().copied()) / n as f64)
-            .clamp(min / scale, max / scale);
-        let var = accurate_sum(
-            scaled
-                .iter()
-                .map(|y| (y - scaled_mean) * (y - scaled_mean)),
-        ) / (n - 1) as f64;
-        let scaled_stddev = var.sqrt();
-        Self {
-            scale,
-            mean: (scaled_mean * scale).clamp(min, max),
-            scaled_mean,
-            scaled_stddev,
-            stddev: scaled_stddev * scale,
-        }
-    }
-
-    /// `stddev / mean` from the scaled figures (`NaN` when the mean is 0).
-    fn cv(&self) -> f64 {
-        if self.scaled_mean > 0.0 {
-            self.scaled_stddev / self.scaled_mean
-        } else {
-            f64::NAN
-        }
-    }
-}
-
-/// `2^e` for `-1074 ≤ e ≤ 1023` (subnormal powers included), built from its bits.
-fn power_of_two(e: i32) -> f64 {
-    let e = e.clamp(-1074, 1023);
-    if e >= -1022 {
-        f64::from_bits(((e + 1023) as u64) << 52)
-    } else {
-        f64::from_bits(1u64 << (e + 1074))
-    }
 }
 
 /// The full statistics of a benchmark: per-iteration samples and everything derived from them.

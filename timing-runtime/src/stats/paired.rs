@@ -17,11 +17,11 @@
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
+use super::Stats;
 use super::compare::{Comparison, Method, Verdict, check_noise};
 use super::median_interval;
 use super::order::sorted;
 use super::relative::log_ratios;
-use super::Stats;
 use crate::error::TimingError;
 
 /// The exact two-sided sign test of "the median of `values` is 0": zeros are dropped, `k` of
