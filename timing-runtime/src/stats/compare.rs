@@ -12,8 +12,7 @@
 //!   (10 blocks of consecutive pairs each), so the wander of the relative figure during a run
 //!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`] (what run-to-run drift
 //!   leaves after the reference correction on a shared machine) and at least [`DRIFT_SHARE`] of
-//!   the change of the reference's own time between the runs; a change must also show in the
-//!   ratio of absolute medians.
+//!   the change of the reference's own time between the runs.
 //! * **unpaired** (results without reference samples: files of schema version 1, statistics
 //!   of given samples): `ratio` = candidate median / baseline median, `ci` =
 //!   `[cand.lo / base.hi, cand.hi / base.lo]` from the medians' 95 % intervals, `p_value`:
@@ -204,8 +203,7 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
     match reference_pair(baseline, candidate) {
         Ok((b, c)) => {
             let shift = reference_shift(baseline, candidate).unwrap_or(f64::INFINITY);
-            let absolute = candidate.median() / baseline.median();
-            Ok(compare_relative(b, c, noise, shift, absolute))
+            Ok(compare_relative(b, c, noise, shift))
         }
         Err(_) => compare_unpaired(baseline, candidate, noise),
     }
@@ -286,16 +284,13 @@ pub fn reference_shift(baseline: &Stats, candidate: &Stats) -> Option<f64> {
 /// the runs' median log-ratios, with Welch's t interval from the spread of each run's block
 /// medians (the relative figure's wander during a run stands for its wander between runs).
 /// The band is `max(noise, DRIFT_FLOOR, DRIFT_SHARE × shift)` (`shift`: see
-/// [`reference_shift`]), and a change must also show in the absolute ratio of medians
-/// (`absolute` above 1 for slower, below 1 for faster): when the machine's speed changed
-/// between the runs, the reference corrects most of it but not all, and what is left points
-/// against the change of the absolute times.
+/// [`reference_shift`]): when the machine's speed changed between the runs, the reference
+/// corrects most of it but not all.
 fn compare_relative(
     baseline: &Relative,
     candidate: &Relative,
     noise: f64,
     shift: f64,
-    absolute: f64,
 ) -> Comparison {
     let logs = |r: &Relative| -> Vec<f64> { r.blocks.iter().map(|b| b.ln()).collect() };
     let (b, c) = (logs(baseline), logs(candidate));
@@ -303,16 +298,11 @@ fn compare_relative(
     let (half, p_value) = welch(&b, &c, d);
     let ci = ((d - half).exp(), (d + half).exp());
     let band = noise.max(DRIFT_FLOOR).max(DRIFT_SHARE * shift).min(0.999);
-    let verdict = match Verdict::outside_band(ci, band, p_value) {
-        Verdict::Slower if absolute <= 1.0 => Verdict::NoChange,
-        Verdict::Faster if absolute >= 1.0 => Verdict::NoChange,
-        v => v,
-    };
     Comparison {
         ratio: d.exp(),
         ci,
         p_value,
-        verdict,
+        verdict: Verdict::outside_band(ci, band, p_value),
         noise: band,
         method: Method::Reference,
     }

@@ -94,7 +94,10 @@ impl Relative {
     pub fn of(samples: &[f64], reference: &[f64]) -> Option<Self> {
         if samples.len() != reference.len()
             || samples.len() < 2
-            || samples.iter().chain(reference).any(|x| !(*x > 0.0))
+            || samples
+                .iter()
+                .chain(reference)
+                .any(|x| x.is_nan() || *x <= 0.0)
         {
             return None;
         }
