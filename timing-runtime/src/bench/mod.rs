@@ -7,7 +7,7 @@
 //!   [`Stats`](crate::Stats) with every statistic.
 //! * [`pair`]: [`bench_pair()`](pair::bench_pair), a baseline and a candidate measured
 //!   interleaved (A B B A …), with a verdict on the paired ratios and an early stop.
-//! * [`reference`]: the fixed reference workload `bench` interleaves with the function.
+//! * [`reference`](mod@reference): the fixed reference workload `bench` interleaves with the function.
 //! * [`options`]: [`BenchOptions`], [`PairOptions`] and their defaults; [`sizing`]: how many
 //!   iterations make a sample; `run`: a run within its budget, overhead, warm-up;
 //!   [`progress`]: the progress line shown on a terminal; [`block`]: the one timing loop every

@@ -7,7 +7,7 @@
 //!   candidate then baseline for odd `i` (A B B A A B …), so neither side always runs first
 //!   and a trend within a pair cancels over two pairs.
 //! * **Paired statistic.** The verdict is on the per-pair ratios
-//!   ([`compare_paired`](crate::stats::paired::compare_paired)): anything that slows the
+//!   ([`crate::stats::paired::compare_paired`]): anything that slows the
 //!   machine for longer than a pair (~0.2 ms) slows both samples of it and cancels in the ratio;
 //!   a stretch that hits one side of a pair only makes that pair an outlier, which the median
 //!   and its order-statistic interval shrug off.

@@ -7,7 +7,7 @@
 //!   statistic is on the per-pair ratios, so drift of the machine's speed cancels.
 //! * **reference** (this file, when both results carry samples of the same reference workload,
 //!   as every [`bench`](crate::bench::bench()) result does): each run's time *relative to the
-//!   reference* ([`Relative`](super::Relative)) is compared. `ratio` = candidate relative /
+//!   reference* ([`Relative`]) is compared. `ratio` = candidate relative /
 //!   baseline relative; `ci` and `p_value`: Welch's t on the log block medians of the two runs
 //!   (10 blocks of consecutive pairs each), so the wander of the relative figure during a run
 //!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`] (what run-to-run drift
