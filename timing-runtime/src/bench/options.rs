@@ -72,7 +72,7 @@ impl BenchOptions {
     /// use std::time::Duration;
     /// let mut o = timing_runtime::bench::BenchOptions::new("x");
     /// assert!(o.validate().is_ok());
-    /// o.max_time = Duration::from_millis(1);
+    /// o.max_time = Duration::from_micros(50); // below min_time (0.1 ms)
     /// assert!(o.validate().unwrap_err().to_string().starts_with("max_time"));
     /// ```
     pub fn validate(&self) -> Result<(), TimingError> {

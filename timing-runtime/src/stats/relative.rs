@@ -20,7 +20,7 @@ use super::order::{median_of_sorted, sorted};
 use crate::error::TimingError;
 
 /// The number of blocks the pairs of a run are split into (fewer when there are fewer than
-/// 2 × `BLOCKS` pairs: then blocks of 2).
+/// 2 × `BLOCKS` pairs: then about 2 pairs a block).
 pub const BLOCKS: usize = 10;
 
 /// The reference workload's samples of a run, aligned with the function's samples.
@@ -117,14 +117,16 @@ pub fn log_ratios(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().zip(b).map(|(x, y)| x.ln() - y.ln()).collect()
 }
 
-/// The medians of consecutive blocks of `values` (in order): [`BLOCKS`] blocks, or blocks of
-/// 2 when there are fewer than 2 × `BLOCKS` values; the last block takes the remainder.
+/// The medians of consecutive blocks of `values` (in order): [`BLOCKS`] blocks, or `n / 2`
+/// blocks (at least 1) when there are fewer than 2 × `BLOCKS` values; blocks differ in size by
+/// at most one value.
 ///
 /// ```
 /// use timing_runtime::stats::relative::block_medians;
 /// let v: Vec<f64> = (0..20).map(f64::from).collect();
 /// assert_eq!(block_medians(&v), [0.5, 2.5, 4.5, 6.5, 8.5, 10.5, 12.5, 14.5, 16.5, 18.5]);
-/// assert_eq!(block_medians(&[1.0, 3.0, 5.0]), [2.0, 5.0]);
+/// assert_eq!(block_medians(&[1.0, 3.0, 5.0, 7.0]), [2.0, 6.0]);
+/// assert_eq!(block_medians(&[1.0, 3.0, 5.0]), [3.0]);
 /// ```
 pub fn block_medians(values: &[f64]) -> Vec<f64> {
     let n = values.len();
