@@ -237,6 +237,7 @@ def _record():
 
 
 QUICK = dict(warmup=0, min_time=0.001, max_time=0.05, samples=3, progress=False)
+PAIR_QUICK = dict(warmup=0, max_time=0.02, progress=False)
 
 LATER_ENTRY_POINTS = {
     "bench.func": lambda v: pt.bench(v, **QUICK),
@@ -245,6 +246,13 @@ LATER_ENTRY_POINTS = {
     "bench.min_time": lambda v: pt.bench(NOOP, **{**QUICK, "min_time": v}),
     "bench.max_time": lambda v: pt.bench(NOOP, **{**QUICK, "max_time": v}),
     "bench.samples": lambda v: pt.bench(NOOP, **{**QUICK, "samples": v}),
+    "bench.iterations": lambda v: pt.bench(NOOP, **{**QUICK, "iterations": v}),
+    "bench_pair.baseline": lambda v: pt.bench_pair(v, NOOP, **PAIR_QUICK),
+    "bench_pair.candidate": lambda v: pt.bench_pair(NOOP, v, **PAIR_QUICK),
+    "bench_pair.name": lambda v: pt.bench_pair(NOOP, NOOP, **{**PAIR_QUICK, "name": v}),
+    "bench_pair.warmup": lambda v: pt.bench_pair(NOOP, NOOP, **{**PAIR_QUICK, "warmup": v}),
+    "bench_pair.max_time": lambda v: pt.bench_pair(NOOP, NOOP, **{**PAIR_QUICK, "max_time": v}),
+    "bench_pair.noise": lambda v: pt.bench_pair(NOOP, NOOP, **{**PAIR_QUICK, "noise": v}),
     "Stats.from_samples": lambda v: pt.Stats.from_samples(v),
     "Stats.from_json": lambda v: pt.Stats.from_json(v),
     "Stats.percentile": lambda v: _stats().percentile(v),

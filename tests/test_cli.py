@@ -102,3 +102,32 @@ def test_parse_percent():
     assert parse_percent("5%") == pytest.approx(0.05)
     assert parse_percent("2.5") == pytest.approx(0.025)
     assert parse_percent("0%") == 0.0
+
+
+def test_old_schema_files_compare_with_a_drift_warning(files, tmp_path, capsys):
+    # Schema version 1: no reference samples. It still loads and compares, and says so.
+    doc = json.loads(spread(1e-6).to_json())
+    doc["version"] = 1
+    doc.pop("reference", None)
+    old = tmp_path / "v1.json"
+    old.write_text(json.dumps(doc))
+    assert main(["compare", str(old), files("new.json", spread(1.2e-6)), "--fail-on-regression", "5%"]) == 1
+    captured = capsys.readouterr()
+    assert "unpaired" in captured.out and "slower" in captured.out
+    assert "warning:" in captured.err and "ignores drift" in captured.err
+
+
+def test_measured_results_compare_relative_to_the_reference(files, capsys):
+    from performance_timing import bench
+
+    def work():
+        return sum(range(300))
+
+    opts = dict(max_time=0.5, samples=200, warmup=0.02, progress=False)
+    a, b = bench(work, name="w", **opts), bench(work, name="w", **opts)
+    assert a.reference == "python-mix/1" and len(a.reference_samples) == len(a.samples)
+    status = main(["compare", files("a.json", a), files("b.json", b), "--fail-on-regression", "50%"])
+    captured = capsys.readouterr()
+    assert status == 0  # the same function is never 50 % slower relative to the reference
+    assert "| reference |" in captured.out and "relative to the reference" in captured.out
+    assert "ignores drift" not in captured.err

@@ -114,7 +114,7 @@ def test_json_round_trip():
     s = Stats.from_samples([0.1, 0.2, 0.30000000000000004, 1e-9, 7.5], iterations_per_sample=4, name="rt")
     text = s.to_json()
     doc = json.loads(text)
-    assert doc["schema"] == "performance_timing.stats" and doc["version"] == 1
+    assert doc["schema"] == "performance_timing.stats" and doc["version"] == 2
     assert set(doc["metadata"]) >= {"clock", "cpu_count", "python", "platform"}
     assert doc["metadata"]["python"] == sys.version
     back = Stats.from_json(text)
@@ -138,7 +138,7 @@ def test_json_round_trip_of_a_measured_result():
         ("not json", "not a Stats JSON"),
         ("[1, 2]", "expected an object"),
         ('{"schema": "other", "version": 1}', "schema"),
-        ('{"schema": "performance_timing.stats", "version": 2}', "version 2"),
+        ('{"schema": "performance_timing.stats", "version": 3}', "version 3"),
         ('{"schema": "performance_timing.stats", "version": 1}', "missing field"),
     ],
 )

@@ -1,11 +1,17 @@
-//! Benchmarks of Python callables: the seed's helpers and the calibrated `bench`.
+//! Benchmarks of Python callables: the seed's helpers, the calibrated `bench` (with the Python
+//! reference workload) and the paired `bench_pair`.
 
 use pyo3::prelude::*;
-use timing_runtime::bench::{BenchOptions, Progress, ProgressUpdate, bench_with, seed};
+use pyo3::sync::PyOnceLock;
+use timing_runtime::bench::reference::Workload;
+use timing_runtime::bench::{
+    BenchOptions, PairOptions, Progress, ProgressUpdate, bench_pair_with, bench_with, seed,
+};
 
 use crate::args;
+use crate::compare::PyComparison;
 use crate::errors::{bench_error, timing_error};
-use crate::stats::{PyStats, with_python_metadata};
+use crate::stats::{PyStats, python_metadata};
 use crate::timer::PyTimerResult;
 
 /// Wraps a Python callable as a runtime closure: one call, its result dropped, then a signal
@@ -77,13 +83,15 @@ pub fn benchmark_statistical(
 ///
 /// Measures the harness overhead with a no-op callable, warms up for ``warmup`` seconds,
 /// grows the calls per sample until one sample lasts at least ``max(min_time, 1000 × clock
-/// resolution)``, then takes up to ``samples`` samples within ``max_time`` seconds (the budget
-/// of the whole call). Progress is shown on stderr for runs over a second when stderr is a
+/// resolution)`` (or uses ``iterations`` calls per sample when given), then takes up to
+/// ``samples`` samples within ``max_time`` seconds (the budget of the whole call), each next to
+/// a sample of a fixed reference workload so that saved results compare across changes of the
+/// machine's speed. Progress is shown on stderr for runs over a second when stderr is a
 /// terminal and ``progress`` is true. An exception raised by ``func`` propagates unchanged.
 #[pyfunction]
 #[pyo3(
-    signature = (func, *, name = None, warmup = None, min_time = None, max_time = None, samples = None, progress = true),
-    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.005, max_time=5.0, samples=50, progress=True)"
+    signature = (func, *, name = None, warmup = None, min_time = None, max_time = None, samples = None, iterations = None, progress = true),
+    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.0001, max_time=5.0, samples=1000, iterations=None, progress=True)"
 )]
 #[allow(clippy::too_many_arguments)]
 pub fn bench(
@@ -94,6 +102,7 @@ pub fn bench(
     min_time: Option<&Bound<'_, PyAny>>,
     max_time: Option<&Bound<'_, PyAny>>,
     samples: Option<&Bound<'_, PyAny>>,
+    iterations: Option<&Bound<'_, PyAny>>,
     progress: bool,
 ) -> PyResult<PyStats> {
     args::callable(func, "func")?;
@@ -112,7 +121,91 @@ pub fn bench(
         options.max_time = args::positive_seconds(t, "max_time")?;
     }
     options.samples = args::count_or(samples, "samples", 2, options.samples)?;
+    options.iterations = match iterations {
+        Some(n) if !n.is_none() => Some(args::count(n, "iterations", 1)?),
+        _ => None,
+    };
     options.validate().map_err(timing_error)?;
+    let (shown, sink) = progress_sink(py, progress)?;
+    options.progress = shown;
+    let noop = py.eval(c"lambda: None", None, None)?;
+    let workload = reference_workload(py)?;
+    let stats = bench_with(
+        &options,
+        sampling_caller(func),
+        sampling_caller(&noop),
+        Workload {
+            name: PYTHON_MIX.to_owned(),
+            call: sampling_caller(workload.bind(py)),
+        },
+        || python_metadata(py),
+        sink,
+    )
+    .map_err(bench_error)?;
+    Ok(PyStats { inner: stats })
+}
+
+/// Benchmarks ``baseline()`` and ``candidate()`` interleaved, pair by pair, and compares them.
+///
+/// Both get the same calls per sample (grown until the slower one's sample lasts 0.1 ms); pairs
+/// run in the order A B, B A, A B, …; the verdict is on the per-pair ratios (median, its
+/// order-statistic interval, sign test): ``"slower"``/``"faster"`` only when the whole 95 %
+/// interval lies outside ``[1 - noise, 1 + noise]``. Sampling stops early once two successive
+/// looks (99 % intervals) agree that the verdict is settled, else at ``max_time`` seconds.
+/// ``name`` names both sides' ``Stats`` (default: each function's name). Returns a
+/// ``Comparison`` with ``paired=True``, ``ratios`` and both sides' ``Stats``.
+#[pyfunction]
+#[pyo3(
+    signature = (baseline, candidate, *, name = None, warmup = None, max_time = None, noise = None, progress = true),
+    text_signature = "(baseline, candidate, *, name=None, warmup=0.1, max_time=2.0, noise=0.01, progress=True)"
+)]
+#[allow(clippy::too_many_arguments)]
+pub fn bench_pair(
+    py: Python<'_>,
+    baseline: &Bound<'_, PyAny>,
+    candidate: &Bound<'_, PyAny>,
+    name: Option<String>,
+    warmup: Option<&Bound<'_, PyAny>>,
+    max_time: Option<&Bound<'_, PyAny>>,
+    noise: Option<&Bound<'_, PyAny>>,
+    progress: bool,
+) -> PyResult<PyComparison> {
+    args::callable(baseline, "baseline")?;
+    args::callable(candidate, "candidate")?;
+    let (base_name, cand_name) = match name {
+        Some(n) => (n.clone(), n),
+        None => (default_name(baseline), default_name(candidate)),
+    };
+    let mut options = PairOptions::new(base_name, cand_name);
+    if let Some(w) = warmup {
+        options.warmup = args::non_negative_seconds(w, "warmup")?;
+    }
+    if let Some(t) = max_time {
+        options.max_time = args::positive_seconds(t, "max_time")?;
+    }
+    options.noise = args::real_or(noise, "noise", options.noise)?;
+    options.validate().map_err(timing_error)?;
+    let (shown, sink) = progress_sink(py, progress)?;
+    options.progress = shown;
+    let noop = py.eval(c"lambda: None", None, None)?;
+    let result = bench_pair_with(
+        &options,
+        sampling_caller(baseline),
+        sampling_caller(candidate),
+        sampling_caller(&noop),
+        || python_metadata(py),
+        sink,
+    )
+    .map_err(bench_error)?;
+    Ok(PyComparison::from_pair(result))
+}
+
+/// Whether to show progress (only on a terminal, when asked) and the sink writing it to
+/// Python's ``sys.stderr``.
+fn progress_sink<'py>(
+    py: Python<'py>,
+    progress: bool,
+) -> PyResult<(Progress, impl FnMut(&ProgressUpdate<'_>) + 'py)> {
     let stderr = py.import("sys")?.getattr("stderr")?;
     let tty = progress
         && !stderr.is_none()
@@ -120,22 +213,44 @@ pub fn bench(
             .call_method0("isatty")
             .and_then(|r| r.is_truthy())
             .unwrap_or(false);
-    options.progress = if tty { Progress::Auto } else { Progress::Off };
-    let noop = py.eval(c"lambda: None", None, None)?;
-    let sink = |u: &ProgressUpdate<'_>| {
+    let shown = if tty { Progress::Auto } else { Progress::Off };
+    let sink = move |u: &ProgressUpdate<'_>| {
         // Progress is best effort: a failing stderr must not fail the benchmark.
         let _ = stderr.call_method1("write", (u.terminal_text(),));
         let _ = stderr.call_method0("flush");
     };
-    let stats = bench_with(
-        &options,
-        sampling_caller(func),
-        sampling_caller(&noop),
-        sink,
-    )
-    .map_err(bench_error)?;
-    Ok(PyStats {
-        inner: with_python_metadata(py, stats)?,
+    Ok((shown, sink))
+}
+
+/// The name of the Python reference workload saved with every result of ``bench``.
+const PYTHON_MIX: &str = "python-mix/1";
+
+/// The Python reference workload (~3 µs: a loop, integer arithmetic, a dict, a sort, a call).
+/// Never change it without changing [`PYTHON_MIX`]: saved results compare only against the
+/// same workload.
+const PYTHON_MIX_SOURCE: &std::ffi::CStr = c"
+def reference():
+    table = {}
+    total = 0
+    for i in range(32):
+        total = (total * 31 + i) % 65521
+        table[i & 7] = total
+    items = sorted(table.values())
+    return items[0] + len(items)
+";
+
+static REFERENCE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The Python reference workload, compiled once per process.
+fn reference_workload(py: Python<'_>) -> PyResult<&Py<PyAny>> {
+    REFERENCE.get_or_try_init(py, || {
+        let module = PyModule::from_code(
+            py,
+            PYTHON_MIX_SOURCE,
+            c"performance_timing_reference.py",
+            c"performance_timing_reference",
+        )?;
+        Ok(module.getattr("reference")?.unbind())
     })
 }
 

@@ -11,7 +11,7 @@
 //! | --- | --- |
 //! | `timer.rs` | `Timer`, `TimerResult` |
 //! | `breakdown.rs` | `Profiler` |
-//! | `bench.rs` | `benchmark`, `benchmark_with_warmup`, `benchmark_statistical`, `bench` |
+//! | `bench.rs` | `benchmark`, `benchmark_with_warmup`, `benchmark_statistical`, `bench`, `bench_pair` |
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration`, `_format_rate` (the formatter, for the command line and the pytest plugin) |
@@ -73,7 +73,18 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("bench.min_time", bench::DEFAULT_MIN_TIME.as_secs_f64())?;
     d.set_item("bench.max_time", bench::DEFAULT_MAX_TIME.as_secs_f64())?;
     d.set_item("bench.samples", bench::DEFAULT_SAMPLES)?;
+    d.set_item("bench.iterations", bench::DEFAULT_ITERATIONS)?;
+    d.set_item(
+        "bench_pair.warmup",
+        bench::DEFAULT_PAIR_WARMUP.as_secs_f64(),
+    )?;
+    d.set_item(
+        "bench_pair.max_time",
+        bench::DEFAULT_PAIR_MAX_TIME.as_secs_f64(),
+    )?;
+    d.set_item("bench_pair.noise", bench::DEFAULT_PAIR_NOISE)?;
     d.set_item("compare.noise", compare::DEFAULT_NOISE)?;
+    d.set_item("compare.paired", false)?;
     d.set_item("compare_scaling.iterations", scaling::DEFAULT_ITERATIONS)?;
     d.set_item("compare_scaling.runs", scaling::DEFAULT_RUNS)?;
     d.set_item("scaling_sweep.iterations", scaling::SWEEP_ITERATIONS)?;
@@ -87,7 +98,9 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[pymodule(name = "_native", module = "performance_timing")]
 mod native {
     #[pymodule_export]
-    use crate::bench::{bench, benchmark, benchmark_statistical, benchmark_with_warmup};
+    use crate::bench::{
+        bench, bench_pair, benchmark, benchmark_statistical, benchmark_with_warmup,
+    };
     #[pymodule_export]
     use crate::breakdown::PyProfiler;
     #[pymodule_export]

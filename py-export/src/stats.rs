@@ -1,7 +1,9 @@
 //! The `Stats`, `Outliers` and `Calibration` classes for Python.
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
+use timing_runtime::host::Metadata;
 use timing_runtime::stats::Stats;
 
 use crate::errors::timing_error;
@@ -93,18 +95,25 @@ pub struct PyStats {
     pub(crate) inner: Stats,
 }
 
-/// Fills the metadata that only Python knows: ``sys.version`` and ``platform.platform()``.
-pub(crate) fn with_python_metadata(py: Python<'_>, mut stats: Stats) -> PyResult<Stats> {
-    let version: String = py.import("sys")?.getattr("version")?.extract()?;
-    let platform: String = py
-        .import("platform")?
-        .getattr("platform")?
-        .call0()?
-        .extract()?;
-    let m = stats.metadata_mut();
-    m.python = Some(version);
-    m.platform = platform;
-    Ok(stats)
+static PYTHON_FACTS: PyOnceLock<(String, String)> = PyOnceLock::new();
+
+/// The metadata of this process as Python sees it: the runtime's, with ``sys.version`` and
+/// ``platform.platform()`` (both read once per process: the first ``platform.platform()``
+/// takes milliseconds).
+pub(crate) fn python_metadata(py: Python<'_>) -> PyResult<Metadata> {
+    let (version, platform) = PYTHON_FACTS.get_or_try_init(py, || -> PyResult<_> {
+        let version: String = py.import("sys")?.getattr("version")?.extract()?;
+        let platform: String = py
+            .import("platform")?
+            .getattr("platform")?
+            .call0()?
+            .extract()?;
+        Ok((version, platform))
+    })?;
+    let mut m = Metadata::current();
+    m.python = Some(version.clone());
+    m.platform = platform.clone();
+    Ok(m)
 }
 
 #[pymethods]
@@ -125,10 +134,10 @@ impl PyStats {
         let unit = args::optional_string(unit, "unit")?
             .unwrap_or_else(|| timing_runtime::stats::SECONDS.to_owned());
         let values = args::reals(samples, "samples")?;
-        let stats = Stats::from_samples_with_unit(name, values, ips, unit).map_err(timing_error)?;
-        Ok(Self {
-            inner: with_python_metadata(py, stats)?,
-        })
+        let mut stats =
+            Stats::from_samples_with_unit(name, values, ips, unit).map_err(timing_error)?;
+        *stats.metadata_mut() = python_metadata(py)?;
+        Ok(Self { inner: stats })
     }
 
     /// Loads statistics saved by ``to_json()``; malformed JSON or another schema version →
@@ -227,6 +236,28 @@ impl PyStats {
     #[getter]
     fn ops_per_second(&self) -> f64 {
         self.inner.ops_per_second()
+    }
+    /// The function's time per call relative to the reference workload run alongside it
+    /// (``exp`` of the median of ``log(sample / reference sample)``), or ``None`` for results
+    /// without reference samples (given samples, files of schema version 1).
+    #[getter]
+    fn relative(&self) -> Option<f64> {
+        self.inner.relative().map(|r| r.ratio)
+    }
+    /// 95 % interval of ``relative`` within the run, ``(low, high)``, or ``None``.
+    #[getter]
+    fn relative_ci(&self) -> Option<(f64, f64)> {
+        self.inner.relative().map(|r| r.ci)
+    }
+    /// The reference workload's name (``"python-mix/1"``), or ``None``.
+    #[getter]
+    fn reference(&self) -> Option<&str> {
+        self.inner.reference().map(|r| r.workload.as_str())
+    }
+    /// The reference workload's seconds per call, one sample next to each sample, or ``None``.
+    #[getter]
+    fn reference_samples(&self) -> Option<Vec<f64>> {
+        self.inner.reference().map(|r| r.samples.clone())
     }
     /// Warnings when the result is unstable or suspect (empty when all is well).
     #[getter]

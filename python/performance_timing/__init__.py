@@ -6,7 +6,10 @@ The functions and classes are implemented in Rust (``performance_timing._native`
 * ``benchmark``, ``benchmark_with_warmup``, ``benchmark_statistical`` — time a callable;
 * ``bench`` → ``Stats`` — a calibrated benchmark with full statistics, saved with
   ``Stats.to_json()`` and loaded with ``Stats.from_json()``;
-* ``compare`` → ``Comparison`` — ratio of medians, interval, p-value and a verdict
+* ``bench_pair`` → ``Comparison`` — a baseline and a candidate measured interleaved, pair by
+  pair, with a verdict that holds on a noisy machine;
+* ``compare`` → ``Comparison`` — two saved results compared relative to the reference
+  workload each run carries: ratio, interval, p-value and a verdict
   (also ``python -m performance_timing compare old.json new.json``);
 * ``compare_seq_vs_parallel`` — the same work on one thread and on all cores;
 * ``compare_scaling`` / ``ParallelComparison`` / ``scaling_sweep`` — speedup with a confidence
@@ -37,6 +40,7 @@ from ._native import (
     TimerResult,
     __version__,
     bench,
+    bench_pair,
     benchmark,
     benchmark_statistical,
     benchmark_with_warmup,
@@ -72,6 +76,7 @@ __all__ = [
     "TimerResult",
     "__version__",
     "bench",
+    "bench_pair",
     "benchmark",
     "benchmark_statistical",
     "benchmark_with_warmup",

@@ -22,6 +22,7 @@ __all__ = [
     "TimerResult",
     "__version__",
     "bench",
+    "bench_pair",
     "benchmark",
     "benchmark_statistical",
     "benchmark_with_warmup",
@@ -43,7 +44,7 @@ __all__ = [
     "_format_rate",
 ]
 
-_DEFAULTS: dict[str, float | int | str]
+_DEFAULTS: dict[str, float | int | bool | str | None]
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
 
 def _format_duration(seconds: SupportsFloat) -> str:
@@ -442,6 +443,18 @@ class Stats:
     def ops_per_second(self) -> float:
         """Operations per second, ``1 / mean``."""
     @property
+    def relative(self) -> float | None:
+        """Time per call relative to the reference workload run alongside, or ``None``."""
+    @property
+    def relative_ci(self) -> tuple[float, float] | None:
+        """95 % interval of ``relative`` within the run, or ``None``."""
+    @property
+    def reference(self) -> str | None:
+        """The reference workload's name, or ``None``."""
+    @property
+    def reference_samples(self) -> list[float] | None:
+        """The reference workload's seconds per call, one next to each sample, or ``None``."""
+    @property
     def warnings(self) -> list[str]:
         """Warnings when the result is unstable or suspect."""
     @property
@@ -472,25 +485,58 @@ class Comparison:
         """``"faster"``, ``"slower"`` or ``"no change"``."""
     @property
     def noise(self) -> float:
-        """The noise floor used (a fraction)."""
+        """The noise band used (a fraction)."""
+    @property
+    def method(self) -> str:
+        """``"paired"``, ``"reference"`` or ``"unpaired"``."""
+    @property
+    def paired(self) -> bool:
+        """Whether the samples were taken in pairs (``bench_pair``)."""
+    @property
+    def ratios(self) -> list[float] | None:
+        """Candidate / baseline time of each pair (``bench_pair``), else ``None``."""
     @property
     def baseline(self) -> str:
         """The baseline's name."""
     @property
     def candidate(self) -> str:
         """The candidate's name."""
+    @property
+    def baseline_stats(self) -> Stats:
+        """The baseline's ``Stats``."""
+    @property
+    def candidate_stats(self) -> Stats:
+        """The candidate's ``Stats``."""
+    @property
+    def warnings(self) -> list[str]:
+        """What to know about this verdict (e.g. that it ignores drift between runs)."""
 
 def bench(
     func: Callable[[], object],
     *,
     name: str | None = None,
     warmup: SupportsFloat = 0.1,
-    min_time: SupportsFloat = 0.005,
+    min_time: SupportsFloat = 0.0001,
     max_time: SupportsFloat = 5.0,
-    samples: SupportsIndex = 50,
+    samples: SupportsIndex = 1000,
+    iterations: SupportsIndex | None = None,
     progress: bool = True,
 ) -> Stats:
     """Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration)."""
 
-def compare(baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01) -> Comparison:
+def bench_pair(
+    baseline: Callable[[], object],
+    candidate: Callable[[], object],
+    *,
+    name: str | None = None,
+    warmup: SupportsFloat = 0.1,
+    max_time: SupportsFloat = 2.0,
+    noise: SupportsFloat = 0.01,
+    progress: bool = True,
+) -> Comparison:
+    """Benchmarks ``baseline()`` and ``candidate()`` interleaved and compares them, pair by pair."""
+
+def compare(
+    baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01, paired: bool = False
+) -> Comparison:
     """Compares ``candidate`` with ``baseline``: ratio of medians, interval, p-value, verdict."""

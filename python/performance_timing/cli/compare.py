@@ -2,8 +2,14 @@
 
 Each file holds one ``Stats.to_json()`` document, or a JSON list of them. Results are paired
 by name (two single documents are paired whatever their names). A table is printed with the
-ratio of medians, its interval, the p-value and the verdict; every statistic comes from the
+ratio, its interval, the p-value, the verdict and the method; every statistic comes from the
 Rust core (``performance_timing.compare``).
+
+Results saved by this version carry samples of a reference workload taken alongside: they are
+compared *relative to it* (method ``reference``), so a change of the machine's speed between
+the two runs cancels, with a noise band of at least 3 %. Results without them (files of schema
+version 1, statistics of given samples) are compared by their absolute samples (method
+``unpaired``) and a warning on stderr says that the verdict ignores drift between the runs.
 
 Exit status: 0 — done (no regression beyond the threshold); 1 — a result is ``slower`` by more
 than ``--fail-on-regression``; 2 — bad usage or an unreadable, malformed or wrong-version file.
@@ -41,8 +47,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmp = commands.add_parser(
         "compare",
         help="compare a baseline file with a candidate file",
-        description="Compare a baseline with a candidate: ratio of medians, interval, "
-        "Mann-Whitney p-value and a verdict (faster / slower / no change).",
+        description="Compare a baseline with a candidate: ratio (relative to the reference "
+        "workload each run carries, so drift of the machine's speed between the runs cancels), "
+        "its interval, a p-value and a verdict (faster / slower / no change). Files of schema "
+        "version 1 are compared by absolute times, with a warning.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -84,14 +92,23 @@ def format_value(stats: Stats, value: float) -> str:
 def table(rows: list[tuple[Stats, Stats, Comparison]]) -> str:
     """A Markdown table of the comparisons."""
     lines = [
-        "| benchmark | baseline median | candidate median | ratio | 95% CI of ratio | p-value | verdict |",
-        "| --- | ---: | ---: | ---: | --- | ---: | --- |",
+        "| benchmark | baseline median | candidate median | ratio | 95% CI of ratio | p-value "
+        "| verdict | method |",
+        "| --- | ---: | ---: | ---: | --- | ---: | --- | --- |",
     ]
     for base, cand, c in rows:
         name = base.name if base.name == cand.name else f"{base.name} → {cand.name}"
         lines.append(
             f"| {name} | {format_value(base, base.median)} | {format_value(cand, cand.median)} "
-            f"| {c.ratio:.3f} | {c.ci[0]:.3f} – {c.ci[1]:.3f} | {c.p_value:.2g} | {c.verdict} |"
+            f"| {c.ratio:.3f} | {c.ci[0]:.3f} – {c.ci[1]:.3f} | {c.p_value:.2g} | {c.verdict} "
+            f"| {c.method} |"
+        )
+    if any(c.method == "reference" for _, _, c in rows):
+        lines.append("")
+        lines.append(
+            "ratio (method reference): each run's time relative to the reference workload run "
+            "alongside it, so a change of the machine's speed between the runs cancels; "
+            "the medians are absolute."
         )
     return "\n".join(lines)
 
@@ -109,6 +126,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print(f"error: {args.old} vs {args.new}: {' '.join(str(e).split())}", file=sys.stderr)
         return EXIT_ERROR
     print(table(rows), file=out)
+    for _, _, c in rows:
+        for warning in c.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     threshold = args.fail_on_regression
     if threshold is None:
         return EXIT_OK

@@ -5,9 +5,13 @@
 //! * [`harness`]: [`bench()`](harness::bench), the full harness: calibration (clock, harness
 //!   overhead, iterations per sample), time-based warm-up, a time budget, and
 //!   [`Stats`](crate::Stats) with every statistic.
-//! * [`options`]: [`BenchOptions`] and their defaults; [`sizing`]: how many iterations make a
-//!   sample; [`progress`]: the progress line shown on a terminal; [`block`]: the one timing
-//!   loop every benchmark uses.
+//! * [`pair`]: [`bench_pair()`](pair::bench_pair), a baseline and a candidate measured
+//!   interleaved (A B B A …), with a verdict on the paired ratios and an early stop.
+//! * [`reference`](mod@reference): the fixed reference workload `bench` interleaves with the function.
+//! * [`options`]: [`BenchOptions`], [`PairOptions`] and their defaults; [`sizing`]: how many
+//!   iterations make a sample; `run`: a run within its budget, overhead, warm-up;
+//!   [`progress`]: the progress line shown on a terminal; [`block`]: the one timing loop every
+//!   benchmark uses.
 //!
 //! Every function takes a *fallible* closure: the first `Err` stops the loop at once and is
 //! returned as [`BenchError::Aborted`] (the Python layer uses it to propagate an exception
@@ -16,7 +20,10 @@
 pub mod block;
 pub mod harness;
 pub mod options;
+pub mod pair;
 pub mod progress;
+pub mod reference;
+mod run;
 pub mod seed;
 pub mod sizing;
 
@@ -25,7 +32,8 @@ use std::fmt;
 use crate::error::TimingError;
 
 pub use harness::{bench, bench_with};
-pub use options::{BenchOptions, Progress};
+pub use options::{BenchOptions, PairOptions, Progress};
+pub use pair::{bench_pair, bench_pair_with};
 pub use progress::{ProgressUpdate, stderr_progress};
 pub use seed::{StatisticalResult, benchmark, benchmark_statistical, benchmark_with_warmup};
 

@@ -88,7 +88,7 @@ fn quick(name: &str) -> BenchOptions {
     let mut o = BenchOptions::new(name);
     o.warmup = Duration::from_millis(5);
     o.min_time = Duration::from_millis(1);
-    o.max_time = Duration::from_millis(300);
+    o.max_time = Duration::from_millis(1_000);
     o.samples = 10;
     o.progress = Progress::Off;
     o
@@ -162,21 +162,226 @@ fn bench_refuses_bad_options_and_propagates_errors() {
     assert_eq!(r.unwrap_err(), BenchError::Aborted("boom"));
 }
 
+fn with_sink(
+    o: &BenchOptions,
+    updates: &mut Vec<bool>,
+) -> Result<crate::Stats, BenchError<Infallible>> {
+    bench_with(
+        o,
+        ok,
+        ok,
+        reference::rust_workload(),
+        || Ok(crate::host::Metadata::current()),
+        |u: &ProgressUpdate<'_>| updates.push(u.finished),
+    )
+}
+
 #[test]
 fn progress_is_reported_for_long_runs_only() {
     let mut updates = Vec::new();
     let mut o = quick("p");
     o.progress = Progress::Auto;
-    bench_with(&o, ok, ok, |u| updates.push(u.finished)).unwrap();
+    with_sink(&o, &mut updates).unwrap();
     assert!(updates.is_empty());
     o.min_time = Duration::from_millis(100);
     o.max_time = Duration::from_millis(1_600);
     o.samples = 14;
-    bench_with(&o, ok, ok, |u| updates.push(u.finished)).unwrap();
+    with_sink(&o, &mut updates).unwrap();
     assert!(updates.len() >= 2, "{updates:?}");
     assert_eq!(updates.last(), Some(&true));
     o.progress = Progress::Off;
     updates.clear();
-    bench_with(&o, ok, ok, |u| updates.push(u.finished)).unwrap();
+    with_sink(&o, &mut updates).unwrap();
     assert!(updates.is_empty());
+}
+
+#[test]
+fn fixed_iterations_take_exactly_the_samples_asked_for() {
+    let mut o = quick("fixed");
+    o.iterations = Some(7);
+    o.samples = 5;
+    o.warmup = Duration::ZERO;
+    let mut calls = 0u64;
+    let s = bench(&o, || {
+        calls += 1;
+        ok()
+    })
+    .unwrap();
+    assert_eq!((s.samples().len(), s.iterations_per_sample()), (5, 7));
+    assert_eq!(calls, 35, "no sizing calls, no warm-up calls");
+    let r = s.reference().unwrap();
+    assert_eq!(r.samples.len(), 5);
+    assert_eq!(r.workload, reference::RUST_MIX);
+    o.iterations = Some(0);
+    assert!(matches!(bench(&o, ok), Err(BenchError::Invalid(_))));
+}
+
+#[test]
+fn fixed_iterations_stop_with_a_warning_when_the_budget_runs_out() {
+    let mut o = quick("slow");
+    o.iterations = Some(1);
+    o.samples = 1_000;
+    o.warmup = Duration::ZERO;
+    o.max_time = Duration::from_millis(60);
+    let s = bench(&o, || {
+        std::thread::sleep(Duration::from_millis(2));
+        ok()
+    })
+    .unwrap();
+    assert!(s.samples().len() >= 2 && s.samples().len() < 1_000);
+    assert!(s.warnings().iter().any(|w| w.contains("max_time reached")));
+}
+
+#[test]
+fn samples_alternate_with_the_reference_in_abba_order() {
+    // Each call records which side ran; the reference is a counting closure of our own.
+    let log = std::cell::RefCell::new(Vec::new());
+    let mut o = quick("order");
+    o.iterations = Some(1);
+    o.samples = 6;
+    o.warmup = Duration::ZERO;
+    let workload = reference::Workload {
+        name: "test/1".to_owned(),
+        call: || {
+            std::thread::sleep(Duration::from_micros(200));
+            log.borrow_mut().push('r');
+            ok()
+        },
+    };
+    let s = bench_with(
+        &o,
+        || {
+            std::thread::sleep(Duration::from_micros(200));
+            log.borrow_mut().push('f');
+            ok()
+        },
+        ok,
+        workload,
+        || Ok(crate::host::Metadata::current()),
+        |_: &ProgressUpdate<'_>| {},
+    )
+    .unwrap();
+    // Collapse runs of the same side: the sampling order after sizing the reference.
+    let mut runs: Vec<char> = Vec::new();
+    for c in log.borrow().iter() {
+        if runs.last() != Some(c) {
+            runs.push(*c);
+        }
+    }
+    // f, [reference sized], r, r, f, f, r, r, f, f, r, r, f
+    assert_eq!(runs.iter().collect::<String>(), "frfrfrf");
+    assert_eq!(s.reference().unwrap().samples.len(), 6);
+    assert!((s.relative().unwrap().ratio - 1.0).abs() < 0.5);
+}
+
+#[test]
+fn overrun_by_calibration_says_so() {
+    let mut o = quick("calib");
+    o.max_time = Duration::from_millis(2);
+    o.min_time = Duration::from_millis(2);
+    o.warmup = Duration::ZERO;
+    // A first call of 5 ms: sizing alone uses up the 2 ms budget.
+    let s = bench(&o, || {
+        std::thread::sleep(Duration::from_millis(5));
+        ok()
+    })
+    .unwrap();
+    assert!(
+        s.warnings()
+            .iter()
+            .any(|w| w.contains("calibration") && w.contains("used up the budget")),
+        "{:?}",
+        s.warnings()
+    );
+}
+
+fn pair_options(max_ms: u64) -> PairOptions {
+    let mut o = PairOptions::new("a", "b");
+    o.max_time = Duration::from_millis(max_ms);
+    o.warmup = Duration::ZERO;
+    o.progress = Progress::Off;
+    o
+}
+
+#[test]
+fn bench_pair_alternates_and_counts_calls() {
+    let log = std::cell::RefCell::new(Vec::new());
+    let work = |side: char| {
+        let log = &log;
+        move || {
+            black_box((0..black_box(2_000u64)).sum::<u64>());
+            log.borrow_mut().push(side);
+            ok()
+        }
+    };
+    let c = bench_pair(&pair_options(300), work('a'), work('b')).unwrap();
+    let n = c.baseline.iterations_per_sample() as usize;
+    let pairs = c.ratios.len();
+    assert_eq!(c.candidate.iterations_per_sample() as usize, n);
+    assert!(pairs >= 2);
+    let log = log.borrow();
+    // The sampled calls are the last 2 × pairs × n: blocks of n, in the order a b b a a b …
+    let sampled = &log[log.len() - 2 * pairs * n..];
+    for (k, block) in sampled.chunks(n).enumerate() {
+        let pair = k / 2;
+        let first = if pair % 2 == 0 { 'a' } else { 'b' };
+        let want = if k % 2 == 0 {
+            first
+        } else if first == 'a' {
+            'b'
+        } else {
+            'a'
+        };
+        assert!(block.iter().all(|&c| c == want), "block {k}");
+    }
+    let count = |side| log.iter().filter(|&&c| c == side).count();
+    assert!(count('a') >= pairs * n && count('b') >= pairs * n);
+}
+
+#[test]
+fn bench_pair_detects_a_large_change_and_settles_early() {
+    let work = |n: u64| {
+        move || {
+            black_box((0..black_box(n)).fold(0u64, |a, x| a ^ x.wrapping_mul(x)));
+            ok()
+        }
+    };
+    let c = bench_pair(&pair_options(3_000), work(3_000), work(4_500)).unwrap();
+    assert_eq!(c.comparison.verdict, crate::stats::Verdict::Slower);
+    assert!(c.comparison.ratio > 1.2, "{:?}", c.comparison);
+    assert!(c.settled_early, "a 50 % change settles long before 3 s");
+    assert_eq!(c.comparison.method, crate::stats::Method::Paired);
+    let same = bench_pair(&pair_options(300), work(3_000), work(3_000)).unwrap();
+    assert!((same.comparison.ratio - 1.0).abs() < 0.2);
+}
+
+#[test]
+fn bench_pair_refuses_bad_options_and_propagates_errors() {
+    let mut calls = 0;
+    let mut o = pair_options(100);
+    o.noise = 1.0;
+    assert!(matches!(
+        bench_pair(
+            &o,
+            || {
+                calls += 1;
+                ok()
+            },
+            ok
+        ),
+        Err(BenchError::Invalid(_))
+    ));
+    o = pair_options(100);
+    o.max_time = Duration::ZERO;
+    assert!(bench_pair(&o, ok, ok).is_err());
+    assert_eq!(calls, 0);
+    let r = bench_pair(
+        &pair_options(100),
+        || Ok(()),
+        || {
+            calls += 1;
+            if calls == 3 { Err("boom") } else { Ok(()) }
+        },
+    );
+    assert_eq!(r.unwrap_err(), BenchError::Aborted("boom"));
 }

@@ -1,13 +1,27 @@
 //! Comparison of two benchmark results with a verdict usable in CI.
 //!
-//! * `ratio` = candidate median / baseline median (below 1: the candidate is faster).
-//! * `ci`: a deterministic interval of the ratio from the two medians' 95 % order-statistic
-//!   intervals, `[cand.lo / base.hi, cand.hi / base.lo]`. It holds whenever both medians' intervals
-//!   hold (probability ≥ 0.95² ≈ 90 %, in practice far more: it is conservative).
-//! * `p_value`: two-sided Mann–Whitney U test (normal approximation with tie and continuity
-//!   corrections, as `scipy.stats.mannwhitneyu(method="asymptotic")`).
-//! * `verdict`: `faster`/`slower` only when the interval excludes 1, the ratio differs from 1 by
-//!   at least the noise floor, and `p_value < 0.05`; otherwise `no change`.
+//! Three methods, chosen by what the results hold ([`Method`]):
+//!
+//! * **paired** ([`paired::compare_paired`](super::paired::compare_paired)): samples of the two
+//!   functions taken next to each other by [`bench_pair`](crate::bench::bench_pair()); the
+//!   statistic is on the per-pair ratios, so drift of the machine's speed cancels.
+//! * **reference** (this file, when both results carry samples of the same reference workload,
+//!   as every [`bench`](crate::bench::bench()) result does): each run's time *relative to the
+//!   reference* ([`Relative`]) is compared. `ratio` = candidate relative /
+//!   baseline relative; `ci` and `p_value`: Welch's t on the log block medians of the two runs
+//!   (10 blocks of consecutive pairs each), so the wander of the relative figure during a run
+//!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`] (what run-to-run drift
+//!   leaves after the reference correction on a shared machine) and at least [`DRIFT_SHARE`] of
+//!   the change of the reference's own time between the runs.
+//! * **unpaired** (results without reference samples: files of schema version 1, statistics
+//!   of given samples): `ratio` = candidate median / baseline median, `ci` =
+//!   `[cand.lo / base.hi, cand.hi / base.lo]` from the medians' 95 % intervals, `p_value`:
+//!   Mann–Whitney U on the samples; `faster`/`slower` when the interval excludes 1, the ratio
+//!   differs from 1 by at least the noise floor and `p < 0.05`. The samples of one run are
+//!   treated as independent, so drift between runs is ignored ([`drift_warning`] says so).
+//!
+//! The paired and reference verdicts need the *whole* interval outside the noise band
+//! ([`Verdict::outside_band`]).
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,7 +35,7 @@
 //! let a = bench(&options, || { std::hint::black_box((0..1000u64).sum::<u64>()); Ok::<(), Infallible>(()) })?;
 //! let b = Stats::from_samples("given", vec![1.1e-6, 1.2e-6, 1.3e-6], 1)?;
 //! let c = compare(&a, &b, 0.01)?;
-//! println!("{} {:?} {} {}", c.ratio, c.ci, c.p_value, c.verdict);
+//! println!("{} {:?} {} {} {:?}", c.ratio, c.ci, c.p_value, c.verdict, c.method);
 //! let back = Stats::from_json(&a.to_json())?;
 //! # assert_eq!(back, a);
 //! # Ok(())
@@ -30,8 +44,8 @@
 
 use std::fmt;
 
-use super::Stats;
 use super::mann_whitney::mann_whitney_u;
+use super::{Relative, Stats};
 use crate::error::TimingError;
 use crate::host::check_allocation;
 
@@ -40,6 +54,54 @@ pub const ALPHA: f64 = 0.05;
 
 /// The default noise floor: relative changes under 1 % are "no change".
 pub const DEFAULT_NOISE: f64 = 0.01;
+
+/// The smallest noise band of a comparison relative to the reference workload: 3 %. On a
+/// shared machine the relative figure of the same function still moves by a few percent from
+/// run to run (the reference does not slow down exactly like every function);
+/// `benchmarks/verdicts.py` measures what this floor gives.
+pub const DRIFT_FLOOR: f64 = 0.03;
+
+/// How much of a change of the machine's speed between two runs (seen as the change of the
+/// reference workload's own time) can remain in the relative figures: the noise band of a
+/// comparison relative to the reference is at least this share of that change. Measured here:
+/// when the reference ran 15–45 % slower or faster in one run, the same function's relative
+/// figure moved by 20–70 % of that.
+pub const DRIFT_SHARE: f64 = 0.5;
+
+/// How a comparison was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Samples of the two functions taken in pairs, next to each other (`bench_pair`).
+    Paired,
+    /// Two runs, each relative to the reference workload run alongside it.
+    Reference,
+    /// Two runs compared by their absolute samples (no reference samples): drift between the
+    /// runs is not accounted for.
+    Unpaired,
+}
+
+impl Method {
+    /// `"paired"`, `"reference"` or `"unpaired"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Paired => "paired",
+            Self::Reference => "reference",
+            Self::Unpaired => "unpaired",
+        }
+    }
+}
+
+/// Checks a noise band: a finite fraction with `0 ≤ noise < 1`.
+pub fn check_noise(noise: f64) -> Result<(), TimingError> {
+    if noise.is_finite() && (0.0..1.0).contains(&noise) {
+        Ok(())
+    } else {
+        Err(TimingError::invalid(
+            "noise",
+            format!("must be a fraction with 0 <= noise < 1, got {noise}"),
+        ))
+    }
+}
 
 /// Whether the candidate is faster, slower, or not distinguishable from the baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +125,31 @@ impl Verdict {
     }
 }
 
+impl Verdict {
+    /// The verdict of an interval `ci` of a ratio against the noise band
+    /// `[1 − noise, 1 + noise]`: `Slower` when the whole interval is above `1 + noise`,
+    /// `Faster` when it is below `1 − noise` (both only with `p_value < ALPHA`), otherwise
+    /// `NoChange`.
+    ///
+    /// ```
+    /// use timing_runtime::stats::Verdict;
+    /// assert_eq!(Verdict::outside_band((1.02, 1.05), 0.01, 0.001), Verdict::Slower);
+    /// assert_eq!(Verdict::outside_band((1.005, 1.05), 0.01, 0.001), Verdict::NoChange);
+    /// assert_eq!(Verdict::outside_band((0.9, 0.95), 0.01, 0.001), Verdict::Faster);
+    /// ```
+    pub fn outside_band(ci: (f64, f64), noise: f64, p_value: f64) -> Self {
+        if p_value >= ALPHA {
+            Self::NoChange
+        } else if ci.0 > 1.0 + noise {
+            Self::Slower
+        } else if ci.1 < 1.0 - noise {
+            Self::Faster
+        } else {
+            Self::NoChange
+        }
+    }
+}
+
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -76,16 +163,21 @@ pub struct Comparison {
     pub ratio: f64,
     /// Interval of the ratio, `(low, high)`.
     pub ci: (f64, f64),
-    /// Two-sided Mann–Whitney U p-value.
+    /// Two-sided p-value: the sign test of the paired ratios, or Mann–Whitney U.
     pub p_value: f64,
     /// The verdict.
     pub verdict: Verdict,
-    /// The noise floor used, as a fraction (0.01 = 1 %).
+    /// The noise band used, as a fraction (0.01 = 1 %); for [`Method::Reference`] at least
+    /// [`DRIFT_FLOOR`].
     pub noise: f64,
+    /// How the comparison was made.
+    pub method: Method,
 }
 
-/// Compares `candidate` against `baseline`; `noise` (a fraction ≥ 0, e.g. [`DEFAULT_NOISE`])
-/// is the smallest relative change that can count.
+/// Compares `candidate` against `baseline`; `noise` (a fraction, `0 ≤ noise < 1`, e.g.
+/// [`DEFAULT_NOISE`]) is the smallest relative change that can count. Uses the reference
+/// workload when both results carry it ([`Method::Reference`], see [`reference_pair`]),
+/// otherwise the absolute samples ([`Method::Unpaired`]).
 ///
 /// ```
 /// use timing_runtime::stats::compare::{Verdict, compare};
@@ -98,12 +190,7 @@ pub struct Comparison {
 /// assert_eq!(compare(&base, &base, 0.01).unwrap().verdict, Verdict::NoChange);
 /// ```
 pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Comparison, TimingError> {
-    if !noise.is_finite() || noise < 0.0 {
-        return Err(TimingError::invalid(
-            "noise",
-            format!("must be a finite fraction >= 0, got {noise}"),
-        ));
-    }
+    check_noise(noise)?;
     if baseline.unit() != candidate.unit() {
         return Err(TimingError::invalid(
             "candidate",
@@ -114,6 +201,146 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
             ),
         ));
     }
+    match reference_pair(baseline, candidate) {
+        Ok((b, c)) => {
+            let shift = reference_shift(baseline, candidate).unwrap_or(f64::INFINITY);
+            Ok(compare_relative(b, c, noise, shift))
+        }
+        Err(_) => compare_unpaired(baseline, candidate, noise),
+    }
+}
+
+/// The two results' [`Relative`] figures when they can be compared relative to the reference
+/// workload: both have reference samples of the same workload, taken under the same Python
+/// version (or both from Rust). Otherwise why not, as one sentence for a warning.
+pub fn reference_pair<'a>(
+    baseline: &'a Stats,
+    candidate: &'a Stats,
+) -> Result<(&'a Relative, &'a Relative), String> {
+    let missing = |side: &str, s: &Stats| {
+        format!(
+            "{side} {:?} has no reference-workload samples (saved by an older version, schema \
+             version 1, or built from given samples): the verdict compares absolute times and \
+             ignores drift of the machine's speed between the runs",
+            s.name()
+        )
+    };
+    let (Some(br), Some(cr)) = (baseline.reference(), candidate.reference()) else {
+        let side = if baseline.reference().is_none() {
+            ("baseline", baseline)
+        } else {
+            ("candidate", candidate)
+        };
+        return Err(missing(side.0, side.1));
+    };
+    if br.workload != cr.workload {
+        return Err(format!(
+            "the runs used different reference workloads ({:?} and {:?}): the verdict compares \
+             absolute times and ignores drift of the machine's speed",
+            br.workload, cr.workload
+        ));
+    }
+    let version = |s: &Stats| {
+        s.metadata()
+            .python
+            .as_deref()
+            .and_then(|v| v.split_whitespace().next())
+            .map(str::to_owned)
+    };
+    if version(baseline) != version(candidate) {
+        return Err(format!(
+            "the runs used different Python versions ({} and {}), so the reference workload ran at \
+             different speeds: the verdict compares absolute times",
+            version(baseline).unwrap_or_else(|| "none".into()),
+            version(candidate).unwrap_or_else(|| "none".into())
+        ));
+    }
+    match (baseline.relative(), candidate.relative()) {
+        (Some(b), Some(c)) => Ok((b, c)),
+        _ => Err(
+            "a result has a zero sample, so it has no ratio to the reference: the verdict \
+                  compares absolute times"
+                .to_owned(),
+        ),
+    }
+}
+
+/// Why the verdict of [`compare`] on these results ignores drift between the runs, if it
+/// does (`None` when it is made relative to the reference workload).
+pub fn drift_warning(baseline: &Stats, candidate: &Stats) -> Option<String> {
+    reference_pair(baseline, candidate).err()
+}
+
+/// How much the machine's speed changed between two runs, as `|ln|` of the ratio of the
+/// reference workload's median times per call (`None` without reference samples).
+pub fn reference_shift(baseline: &Stats, candidate: &Stats) -> Option<f64> {
+    let median = |s: &Stats| {
+        s.reference()
+            .map(|r| super::order::median_of_sorted(&super::order::sorted(&r.samples)))
+    };
+    Some((median(candidate)?.ln() - median(baseline)?.ln()).abs())
+}
+
+/// The comparison of two runs' figures relative to the reference workload: the difference of
+/// the runs' median log-ratios, with Welch's t interval from the spread of each run's block
+/// medians (the relative figure's wander during a run stands for its wander between runs).
+/// The band is `max(noise, DRIFT_FLOOR, DRIFT_SHARE × shift)` (`shift`: see
+/// [`reference_shift`]): when the machine's speed changed between the runs, the reference
+/// corrects most of it but not all.
+fn compare_relative(
+    baseline: &Relative,
+    candidate: &Relative,
+    noise: f64,
+    shift: f64,
+) -> Comparison {
+    let logs = |r: &Relative| -> Vec<f64> { r.blocks.iter().map(|b| b.ln()).collect() };
+    let (b, c) = (logs(baseline), logs(candidate));
+    let d = candidate.ratio.ln() - baseline.ratio.ln();
+    let (half, p_value) = welch(&b, &c, d);
+    let ci = ((d - half).exp(), (d + half).exp());
+    let band = noise.max(DRIFT_FLOOR).max(DRIFT_SHARE * shift).min(0.999);
+    Comparison {
+        ratio: d.exp(),
+        ci,
+        p_value,
+        verdict: Verdict::outside_band(ci, band, p_value),
+        noise: band,
+        method: Method::Reference,
+    }
+}
+
+/// Welch's t for a difference `d` between two groups of values `a` and `b` (block medians):
+/// the half-width of its 95 % interval and its two-sided p-value. With fewer than 2 values in
+/// a group the half-width is infinite and the p-value 1 (nothing can be said).
+fn welch(a: &[f64], b: &[f64], d: f64) -> (f64, f64) {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    if a.len() < 2 || b.len() < 2 || !d.is_finite() {
+        return (f64::INFINITY, 1.0);
+    }
+    let var = |v: &[f64]| {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64 / v.len() as f64
+    };
+    let (va, vb) = (var(a), var(b));
+    let se = (va + vb).sqrt();
+    if se == 0.0 {
+        return (0.0, if d == 0.0 { 1.0 } else { 0.0 });
+    }
+    let df = (va + vb).powi(2) / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
+    let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
+        return (f64::INFINITY, 1.0);
+    };
+    let half = t.inverse_cdf(0.975) * se;
+    let p = (2.0 * (1.0 - t.cdf((d / se).abs()))).clamp(0.0, 1.0);
+    (half, p)
+}
+
+/// The comparison of two runs' absolute samples.
+fn compare_unpaired(
+    baseline: &Stats,
+    candidate: &Stats,
+    noise: f64,
+) -> Result<Comparison, TimingError> {
     if baseline.median() <= 0.0 || baseline.median_ci().0 <= 0.0 {
         return Err(TimingError::invalid(
             "baseline",
@@ -143,6 +370,7 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
         p_value,
         verdict,
         noise,
+        method: Method::Unpaired,
     })
 }
 
@@ -198,10 +426,27 @@ mod tests {
     }
 
     #[test]
+    fn welch_matches_scipy() {
+        // scipy.stats.ttest_ind(b, a, equal_var=False): p = 0.000348634204107606,
+        // confidence_interval() = (0.0907443434184763, 0.2052556565815238) around 0.148.
+        let a = [0.1, 0.2, 0.15, 0.12, 0.18];
+        let b = [0.3, 0.25, 0.35, 0.28, 0.31];
+        let (half, p) = welch(&a, &b, 0.148);
+        assert!((p - 0.000_348_634_204_107_606).abs() < 1e-9, "{p}");
+        assert!(
+            (0.148 - half - 0.090_744_343_418_476_3).abs() < 1e-9,
+            "{half}"
+        );
+        assert_eq!(welch(&[1.0], &b, 0.1), (f64::INFINITY, 1.0));
+        assert_eq!(welch(&[1.0, 1.0], &[2.0, 2.0], 1.0), (0.0, 0.0));
+    }
+
+    #[test]
     fn bad_input_is_refused() {
         let base = stats("b", spread(1.0, 10));
         assert!(compare(&base, &base, -0.1).is_err());
         assert!(compare(&base, &base, f64::NAN).is_err());
+        assert!(compare(&base, &base, 1.0).is_err());
         let zero = stats("z", [0.0, 0.0, 0.0]);
         assert!(compare(&zero, &base, 0.01).is_err());
         let bytes = Stats::from_samples_with_unit("m", spread(1.0, 10), 1, "B/s").unwrap();

@@ -4,27 +4,36 @@
 //! recomputed from `samples` on load):
 //!
 //! ```json
-//! {"schema": "performance_timing.stats", "version": 1, "name": "sort", "unit": "s",
+//! {"schema": "performance_timing.stats", "version": 2, "name": "sort", "unit": "s",
 //!  "iterations_per_sample": 100, "samples": [1.2e-6, …],
+//!  "reference": {"workload": "python-mix/1", "iterations_per_sample": 1500,
+//!                "samples": [3.3e-6, …]},
 //!  "calibration": {"clock_resolution": 2e-8, "clock_read_cost": 2e-8, "overhead": 4e-8},
 //!  "warnings": [], "metadata": {"clock": "…", "cpu_count": 2, "python": "3.11.2 …",
-//!  "platform": "Linux-…", "timing_runtime": "0.1.0"}, "summary": {"mean": …, …}}
+//!  "platform": "Linux-…", "timing_runtime": "0.1.0"},
+//!  "summary": {"mean": …, …, "relative": {"ratio": 0.36, "ci": […], "blocks": […]}}}
 //! ```
+//!
+//! Version 2 added `reference` (the reference workload's samples, one per sample, see
+//! [`relative`](super::relative)); documents of version 1 still load, without it (their
+//! comparisons ignore drift between runs, and say so).
 
 use serde::{Deserialize, Serialize};
 
-use super::Stats;
+use super::{Reference, Stats};
 use crate::clock::precision::Calibration;
 use crate::error::TimingError;
 use crate::host::{Metadata, check_allocation};
 
 /// The value of the `schema` field.
 pub const SCHEMA: &str = "performance_timing.stats";
-/// The schema version this build writes and reads.
-pub const VERSION: u64 = 1;
+/// The schema version this build writes.
+pub const VERSION: u64 = 2;
+/// The oldest schema version this build reads (1: without reference samples).
+pub const OLDEST_VERSION: u64 = 1;
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     mean: f64,
     median: f64,
     stddev: f64,
@@ -38,6 +47,14 @@ struct Summary {
     outliers_mild: usize,
     outliers_severe: usize,
     ops_per_second: Option<f64>,
+    relative: Option<RelativeSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelativeSummary<'a> {
+    ratio: f64,
+    ci: (f64, f64),
+    blocks: &'a [f64],
 }
 
 #[derive(Serialize)]
@@ -48,10 +65,11 @@ struct Document<'a> {
     unit: &'a str,
     iterations_per_sample: u64,
     samples: &'a [f64],
+    reference: Option<&'a Reference>,
     calibration: Option<Calibration>,
     warnings: &'a [String],
     metadata: &'a Metadata,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 struct Header {
@@ -65,6 +83,8 @@ struct Record {
     unit: String,
     iterations_per_sample: u64,
     samples: Vec<f64>,
+    #[serde(default)]
+    reference: Option<Reference>,
     calibration: Option<Calibration>,
     #[serde(default)]
     warnings: Vec<String>,
@@ -93,6 +113,7 @@ pub fn to_json(stats: &Stats) -> String {
         unit: stats.unit(),
         iterations_per_sample: stats.iterations_per_sample(),
         samples: stats.samples(),
+        reference: stats.reference(),
         calibration: stats.calibration(),
         warnings: stats.warnings(),
         metadata: stats.metadata(),
@@ -110,6 +131,11 @@ pub fn to_json(stats: &Stats) -> String {
             outliers_mild: o.mild(),
             outliers_severe: o.severe(),
             ops_per_second: finite(stats.ops_per_second()),
+            relative: stats.relative().map(|r| RelativeSummary {
+                ratio: r.ratio,
+                ci: r.ci,
+                blocks: &r.blocks,
+            }),
         },
     };
     serde_json::to_string_pretty(&doc).expect("a Stats document always serialises")
@@ -148,10 +174,12 @@ pub fn from_json(text: &str) -> Result<Stats, TimingError> {
         }
     }
     match header.version {
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(serde_json::Value::Number(n))
+            if n.as_u64()
+                .is_some_and(|v| (OLDEST_VERSION..=VERSION).contains(&v)) => {}
         other => {
             return Err(bad(format!(
-                "has schema version {}, this build reads version {VERSION}",
+                "has schema version {}, this build reads versions {OLDEST_VERSION} to {VERSION}",
                 other.map_or("(missing)".to_owned(), |v| v.to_string())
             )));
         }
@@ -164,7 +192,7 @@ pub fn from_json(text: &str) -> Result<Stats, TimingError> {
             return Err(bad("has invalid calibration figures".to_owned()));
         }
     }
-    Stats::restore(
+    let stats = Stats::restore(
         r.name,
         r.unit,
         r.samples,
@@ -173,7 +201,13 @@ pub fn from_json(text: &str) -> Result<Stats, TimingError> {
         r.metadata,
         r.warnings,
     )
-    .map_err(|e| bad(format!("holds invalid data: {e}")))
+    .map_err(|e| bad(format!("holds invalid data: {e}")))?;
+    match r.reference {
+        Some(reference) => stats
+            .with_reference(reference)
+            .map_err(|e| bad(format!("holds invalid data: {e}"))),
+        None => Ok(stats),
+    }
 }
 
 impl Stats {
@@ -204,6 +238,33 @@ mod tests {
     }
 
     #[test]
+    fn reference_round_trips_and_version_1_still_loads() {
+        let s = Stats::from_samples("v", vec![2.0, 4.0, 3.0], 5)
+            .unwrap()
+            .with_reference(Reference {
+                workload: "w/1".into(),
+                iterations_per_sample: 7,
+                samples: vec![1.0, 2.0, 1.5],
+            })
+            .unwrap();
+        let text = to_json(&s);
+        assert!(text.contains("\"version\": 2") && text.contains("\"workload\": \"w/1\""));
+        let back = from_json(&text).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.relative().unwrap().ratio, 2.0);
+        // A version-1 document: no reference, loads without one.
+        let plain = Stats::from_samples("old", vec![1.0, 2.0], 1).unwrap();
+        let v1 = to_json(&plain).replace("\"version\": 2", "\"version\": 1");
+        let old = from_json(&v1).unwrap();
+        assert!(old.reference().is_none() && old.relative().is_none());
+        // A reference of the wrong length is refused.
+        let bad = text.replacen("\"samples\": [\n      1.0,", "\"samples\": [\n", 1);
+        assert_ne!(bad, text);
+        let e = from_json(&bad).unwrap_err().to_string();
+        assert!(e.contains("reference"), "{e}");
+    }
+
+    #[test]
     fn refuses_bad_documents() {
         let good = to_json(&Stats::from_samples("x", vec![1.0, 2.0], 1).unwrap());
         for (text, needle) in [
@@ -212,8 +273,12 @@ mod tests {
             (r#"{"version": 1}"#, "schema"),
             (r#"{"schema": "other", "version": 1}"#, "schema"),
             (
-                r#"{"schema": "performance_timing.stats", "version": 2}"#,
-                "version 2",
+                r#"{"schema": "performance_timing.stats", "version": 3}"#,
+                "version 3",
+            ),
+            (
+                r#"{"schema": "performance_timing.stats", "version": 0}"#,
+                "version 0",
             ),
             (
                 r#"{"schema": "performance_timing.stats", "version": 1}"#,

@@ -3,23 +3,32 @@
 //! * [`Stats`] (this file): the full statistics of a benchmark — spread, percentiles,
 //!   outliers, confidence intervals and warnings — over per-iteration samples.
 //! * [`summary`]: the seed helpers' mean/median/min/max over integer nanos.
-//! * [`order`]: the one median, percentiles, an accurate sum.
+//! * [`order`]: the one median, percentiles, an accurate sum; `moments`: mean and standard
+//!   deviation in a scaled form.
 //! * [`median_interval`]: the one confidence interval of a median (order statistics).
 //! * [`tukey`]: outliers by Tukey's fences.
 //! * [`mann_whitney`]: the Mann–Whitney U test.
-//! * [`compare`]: a candidate against a baseline, with a verdict.
+//! * [`relative`]: the function's time relative to a reference workload run alongside it.
+//! * [`paired`]: paired samples of two functions: the median paired ratio, its interval, the
+//!   sign test.
+//! * [`compare`]: a candidate against a baseline, with a verdict (paired, relative to the
+//!   reference, or unpaired).
 //! * [`json`]: the versioned JSON document of a [`Stats`].
 
 pub mod compare;
 pub mod json;
 pub mod mann_whitney;
 pub mod median_interval;
+mod moments;
 pub mod order;
+pub mod paired;
+pub mod relative;
 pub mod summary;
 pub mod tukey;
 
-pub use compare::{Comparison, Verdict};
+pub use compare::{Comparison, Method, Verdict};
 pub use median_interval::MedianInterval;
+pub use relative::{Reference, Relative};
 pub use summary::Summary;
 pub use tukey::Outliers;
 
@@ -27,7 +36,8 @@ use crate::clock::precision::Calibration;
 use crate::error::{TimingError, require_at_least};
 use crate::format;
 use crate::host::{Metadata, check_allocation};
-use order::{accurate_sum, median_of_sorted, percentile_of_sorted, sorted};
+use moments::Moments;
+use order::{median_of_sorted, percentile_of_sorted, sorted};
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (`df ≥ 1`).
 fn t_975(df: usize) -> f64 {
@@ -68,6 +78,8 @@ pub struct Stats {
     median_ci: (f64, f64),
     median_ci_coverage: f64,
     mean_ci: (f64, f64),
+    reference: Option<Reference>,
+    relative: Option<Relative>,
 }
 
 /// The unit of benchmark samples: seconds per iteration.
@@ -146,18 +158,16 @@ impl Stats {
         check_allocation(samples.len() as u128 * 16)?;
         let sorted = sorted(&samples);
         let n = sorted.len();
-        let (min, max) = (sorted[0], sorted[n - 1]);
-        let mean = (accurate_sum(sorted.iter().copied()) / n as f64).clamp(min, max);
+        let moments = Moments::of_sorted(&sorted);
+        let (mean, stddev) = (moments.mean, moments.stddev);
         let median = median_of_sorted(&sorted);
-        let var = accurate_sum(sorted.iter().map(|x| (x - mean) * (x - mean))) / (n - 1) as f64;
-        let stddev = var.sqrt();
         let deviations: Vec<f64> = sorted.iter().map(|x| (x - median).abs()).collect();
         let mad = median_of_sorted(&order::sorted(&deviations));
         let q1 = percentile_of_sorted(&sorted, 25.0);
         let q3 = percentile_of_sorted(&sorted, 75.0);
         let outliers = Outliers::tukey(&sorted, q1, q3);
         let interval = median_interval::of_sorted(&sorted, median_interval::CONFIDENCE);
-        let half = t_975(n - 1) * stddev / (n as f64).sqrt();
+        let half = t_975(n - 1) * moments.scaled_stddev / (n as f64).sqrt() * moments.scale;
         let mut stats = Self {
             name,
             unit,
@@ -177,6 +187,8 @@ impl Stats {
             median_ci_coverage: interval.confidence,
             mean_ci: (mean - half, mean + half),
             sorted,
+            reference: None,
+            relative: None,
         };
         let derived = stats.derived_warnings();
         stats.warnings.extend(derived);
@@ -204,6 +216,23 @@ impl Stats {
         )?;
         s.warnings = warnings;
         Ok(s)
+    }
+
+    /// These statistics with the `reference` workload's samples taken alongside (one per
+    /// sample, in the same order), and the [`Relative`] figures derived from them.
+    ///
+    /// ```
+    /// use timing_runtime::stats::{Reference, Stats};
+    /// let s = Stats::from_samples("f", vec![2e-6, 4e-6, 2e-6], 1).unwrap();
+    /// let r = Reference { workload: "w/1".into(), iterations_per_sample: 10, samples: vec![1e-6, 2e-6, 1e-6] };
+    /// let s = s.with_reference(r).unwrap();
+    /// assert_eq!(s.relative().unwrap().ratio, 2.0);
+    /// ```
+    pub fn with_reference(mut self, reference: Reference) -> Result<Self, TimingError> {
+        reference.validate(&self.samples)?;
+        self.relative = Relative::of(&self.samples, &reference.samples);
+        self.reference = Some(reference);
+        Ok(self)
     }
 
     fn derived_warnings(&self) -> Vec<String> {
@@ -332,11 +361,7 @@ impl Stats {
     }
     /// Coefficient of variation: `stddev / mean` (`NaN` when the mean is 0).
     pub fn cv(&self) -> f64 {
-        if self.mean > 0.0 {
-            self.stddev / self.mean
-        } else {
-            f64::NAN
-        }
+        Moments::of_sorted(&self.sorted).cv()
     }
     /// Tukey outlier counts.
     pub fn outliers(&self) -> Outliers {
@@ -354,6 +379,15 @@ impl Stats {
     /// 95 % confidence interval of the mean (Student's t).
     pub fn mean_ci(&self) -> (f64, f64) {
         self.mean_ci
+    }
+    /// The reference workload's samples taken alongside, if any (results measured by
+    /// [`bench`](crate::bench::bench()) have them; older files and given samples do not).
+    pub fn reference(&self) -> Option<&Reference> {
+        self.reference.as_ref()
+    }
+    /// The function's time relative to the reference workload, if there is one.
+    pub fn relative(&self) -> Option<&Relative> {
+        self.relative.as_ref()
     }
     /// Operations per second over the whole run: `1 / mean` (`inf` when the mean is 0).
     pub fn ops_per_second(&self) -> f64 {

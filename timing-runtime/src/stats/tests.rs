@@ -37,3 +37,38 @@ fn warnings_flag_instability() {
     assert!(wild.warnings().iter().any(|w| w.contains("high variation")));
     assert!(wild.warnings().iter().any(|w| w.contains("severe outlier")));
 }
+
+#[test]
+fn extreme_magnitudes_keep_every_figure_finite_and_right() {
+    // Reference: the same samples scaled to ordinary magnitudes, then scaled back.
+    let base = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+    let reference = Stats::from_samples("r", base.to_vec(), 1).unwrap();
+    for scale in [1e200, 1e300, 1e-200, 1e-300, 1e-310] {
+        let s = Stats::from_samples("x", base.iter().map(|x| x * scale).collect(), 1).unwrap();
+        let close = |got: f64, want: f64| ((got - want) / want).abs() < 1e-12;
+        assert!(
+            close(s.mean(), reference.mean() * scale),
+            "{scale}: {}",
+            s.mean()
+        );
+        assert!(
+            close(s.stddev(), reference.stddev() * scale),
+            "{scale}: {}",
+            s.stddev()
+        );
+        assert!(close(s.cv(), reference.cv()), "{scale}: {}", s.cv());
+        assert!(
+            close(s.mean_ci().0, reference.mean_ci().0 * scale),
+            "{scale}"
+        );
+        assert!(
+            close(s.mean_ci().1, reference.mean_ci().1 * scale),
+            "{scale}"
+        );
+    }
+    let huge = Stats::from_samples("h", vec![f64::MAX, f64::MAX / 2.0], 1).unwrap();
+    assert!(huge.mean().is_finite() && huge.stddev().is_finite() && huge.cv().is_finite());
+    let zeros = Stats::from_samples("z", vec![0.0, 0.0], 1).unwrap();
+    assert_eq!((zeros.mean(), zeros.stddev()), (0.0, 0.0));
+    assert!(zeros.cv().is_nan());
+}
