@@ -78,7 +78,7 @@ def test_errors_in_a_list_point_at_the_element(tmp_path, good):
     element = text.index('{"schema"')
     expected = (text.count("\n", 0, element) + 1, element - text.rfind("\n", 0, element))
     line = one_error_line(run("compare", good, str(path)))
-    assert line == f"error: {path}:{expected[0]}:{expected[1]}: has schema version 7, this build reads version 1"
+    assert line == f"error: {path}:{expected[0]}:{expected[1]}: has schema version 7, this build reads versions 1 to 2"
 
 
 def test_positions_inside_a_document_are_file_positions(tmp_path, good):
