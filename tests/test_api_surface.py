@@ -34,8 +34,7 @@ def test_package_exports_exactly_its_all():
 
 def test_native_public_names_are_the_package_names():
     native_public = {n for n in stub_all() if not n.startswith("_") or n == "__version__"}
-    python_only = {"timed"}  # defined in Python on top of the native _Scope
-    assert native_public == set(pt.__all__) - python_only
+    assert native_public == set(pt.__all__)
     for name in stub_all():
         assert hasattr(_native, name), name
 

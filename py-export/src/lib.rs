@@ -14,12 +14,13 @@
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration` (the formatter, for the command line) |
-//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
+//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `timed`, `_scope` |
 
 mod args;
 mod bench;
 mod breakdown;
 mod compare;
+mod dispatch;
 mod errors;
 mod format;
 mod hardware;
@@ -97,7 +98,7 @@ mod native {
     #[pymodule_export]
     use crate::profile::functions::{is_enabled, reset, set_enabled, snapshot};
     #[pymodule_export]
-    use crate::profile::scope::PyScope;
+    use crate::profile::scope::{PyTimed, scope};
     #[pymodule_export]
     use crate::profile::snapshot::{PyRecord, PySnapshot};
     #[pymodule_export]
@@ -110,6 +111,8 @@ mod native {
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        m.add("_DEFAULTS", defaults(m.py())?)
+        m.add("_DEFAULTS", defaults(m.py())?)?;
+        crate::profile::fast::install(m.py())?;
+        crate::timer::install(m.py())
     }
 }

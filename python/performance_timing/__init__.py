@@ -46,8 +46,8 @@ from ._native import (
     set_enabled,
     snapshot,
     stream,
+    timed,
 )
-from ._timed import timed
 
 __all__ = [
     "CacheWarning",
