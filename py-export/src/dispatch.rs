@@ -8,21 +8,23 @@
 //!   ordinary class call, for the forms the fast path does not take.
 //! * [`MethodDef`] is a C method definition, for built-in methods whose bodies call the
 //!   runtime directly; [`guarded`] runs such a body (errors set, panics caught).
-//! * [`PooledMethod`]: `with obj:` looks `__enter__` and `__exit__` up on the class and binds
+//! * [`FastMethod`]: `with obj:` looks `__enter__` and `__exit__` up on the class and binds
 //!   each to `obj` — a new built-in method object per lookup, freed after the call. A class
-//!   attribute that is a `PooledMethod` hands out built-in methods recycled per thread
-//!   instead: a recycled one is one that nothing but the pool refers to any more, re-pointed
-//!   at the new `self`. No allocation, same objects (`__self__`, `__name__`, repr) as the
+//!   attribute that is a `FastMethod` hands out built-in methods made without allocating:
+//!   kept on the object (for long-lived objects: bound once, handed out again), or else
+//!   recycled per thread (a recycled one is one that nothing but the pool refers to any more,
+//!   re-pointed at the new `self`). The same objects (`__self__`, `__name__`, repr) as the
 //!   ordinary binding.
 
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::ffi::{CStr, c_int};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use pyo3::ffi;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
 /// A vectorcall entry point.
@@ -195,22 +197,31 @@ thread_local! {
 /// can hold the object.
 static POOLING: AtomicBool = AtomicBool::new(true);
 
-/// Pools handed out so far (each [`PooledMethod`] owns one index).
-static POOLS_TAKEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Pools handed out so far (each [`FastMethod`] owns one index).
+static POOLS_TAKEN: AtomicUsize = AtomicUsize::new(0);
 
-/// A class attribute standing for a C method of the class: bound built-in methods are
-/// recycled per thread (see the module documentation). On the class, and on an object of
-/// another class, it is the plain method descriptor.
-#[pyclass(frozen, module = "performance_timing._native", name = "_PooledMethod")]
-pub struct PooledMethod {
+/// Where an object keeps its bound method for a [`FastMethod`], if it does: a cell on the
+/// object (which must stay alive as long as the object; the bound method refers back to the
+/// object, so the object should live for the life of the process), or `None` to use the pool.
+///
+/// # Safety
+/// Called with a live object of the method's class.
+pub type KeptOn = unsafe fn(obj: *mut ffi::PyObject) -> Option<*const PyOnceLock<Py<PyAny>>>;
+
+/// A class attribute standing for a C method of the class: bound built-in methods are kept on
+/// the object or recycled per thread (see the module documentation). On the class, and on an
+/// object of another class, it is the plain method descriptor.
+#[pyclass(frozen, module = "performance_timing._native", name = "_FastMethod")]
+pub struct FastMethod {
     def: &'static MethodDef,
     owner: Py<PyType>,
     descriptor: Py<PyAny>,
     pool: usize,
+    kept_on: Option<KeptOn>,
 }
 
 #[pymethods]
-impl PooledMethod {
+impl FastMethod {
     fn __get__<'py>(
         &self,
         py: Python<'py>,
@@ -229,9 +240,13 @@ impl PooledMethod {
     }
 }
 
-impl PooledMethod {
-    /// Puts `def` on the class `ty` as a pooled method.
-    pub fn install(def: &'static MethodDef, ty: &Bound<'_, PyType>) -> PyResult<()> {
+impl FastMethod {
+    /// Puts `def` on the class `ty` as a fast method, kept on objects by `kept_on` (or pooled).
+    pub fn install(
+        def: &'static MethodDef,
+        ty: &Bound<'_, PyType>,
+        kept_on: Option<KeptOn>,
+    ) -> PyResult<()> {
         let py = ty.py();
         let pool = POOLS_TAKEN.fetch_add(1, Ordering::Relaxed);
         assert!(
@@ -257,10 +272,11 @@ impl PooledMethod {
             owner: ty.clone().unbind(),
             descriptor: descriptor.unbind(),
             pool,
+            kept_on,
         };
         let this = Bound::new(py, this)?;
         set_class_attribute(ty, name.to_str().unwrap_or_default(), this.as_any())?;
-        // SAFETY: `PooledMethod` is a heap type made by PyO3, fully initialised, without
+        // SAFETY: `FastMethod` is a heap type made by PyO3, fully initialised, without
         // subclasses; CPython reads the slot at every lookup through a descriptor. The
         // replacement does what the slot PyO3 made does (`__get__` above), minus its argument
         // handling.
@@ -277,6 +293,23 @@ impl PooledMethod {
     /// # Safety
     /// `obj` is a live object of `self.owner`.
     unsafe fn bound_to(&self, py: Python<'_>, obj: *mut ffi::PyObject) -> *mut ffi::PyObject {
+        // SAFETY: as the caller promises.
+        if let Some(cell) = self.kept_on.and_then(|kept_on| unsafe { kept_on(obj) }) {
+            // SAFETY: the cell lives on `obj`, alive for this call.
+            let cell = unsafe { &*cell };
+            if let Some(f) = cell.get(py) {
+                return f.clone_ref(py).into_ptr();
+            }
+            // SAFETY: as the caller promises.
+            let obj = unsafe { Bound::from_borrowed_ptr(py, obj) };
+            return match cell.get_or_try_init(py, || self.def.bind(&obj)) {
+                Ok(f) => f.clone_ref(py).into_ptr(),
+                Err(err) => {
+                    err.restore(py);
+                    std::ptr::null_mut()
+                }
+            };
+        }
         if POOLING.load(Ordering::Relaxed) {
             let reused = POOLS
                 .try_with(|pools| {
@@ -317,8 +350,11 @@ impl PooledMethod {
                 return std::ptr::null_mut();
             }
         };
+        if !POOLING.load(Ordering::Relaxed) {
+            return fresh.into_ptr();
+        }
         let result = fresh.clone_ref(py).into_ptr();
-        if POOLING.load(Ordering::Relaxed) {
+        {
             let replaced = POOLS
                 .try_with(|pools| {
                     let mut pools = pools.borrow_mut();
@@ -335,14 +371,15 @@ impl PooledMethod {
                 })
                 .ok()
                 .flatten();
-            // Dropped after the borrow ends (dropping may free objects).
-            drop(replaced);
+            // Released after the borrow ends, at once (a plain `Py` drop in a C entry point
+            // would be deferred to PyO3's pool of pending decrements).
+            drop(replaced.map(|f| f.into_bound(py)));
         }
         result
     }
 }
 
-/// `PooledMethod.__get__` as the class's `tp_descr_get` slot.
+/// `FastMethod.__get__` as the class's `tp_descr_get` slot.
 unsafe extern "C" fn pooled_get(
     descriptor: *mut ffi::PyObject,
     obj: *mut ffi::PyObject,
@@ -355,7 +392,7 @@ unsafe extern "C" fn pooled_get(
         // possibly NULL, `obj` and `owner`.
         let (this, obj_ref, owner_ref) = unsafe {
             (
-                Borrowed::from_ptr(py, descriptor).cast_unchecked::<PooledMethod>(),
+                Borrowed::from_ptr(py, descriptor).cast_unchecked::<FastMethod>(),
                 Borrowed::from_ptr_or_opt(py, obj),
                 Borrowed::from_ptr_or_opt(py, owner),
             )

@@ -9,7 +9,7 @@ use pyo3::{PyTypeInfo, ffi};
 use timing_runtime::clock;
 use timing_runtime::timer::Stopwatch;
 
-use crate::dispatch::{self, MethodDef, PooledMethod, guarded};
+use crate::dispatch::{self, FastMethod, MethodDef, guarded};
 use crate::errors::timing_error;
 use crate::{args, repr};
 
@@ -240,8 +240,8 @@ static EXIT: MethodDef = MethodDef::new(
 /// Installs the short ways in for `Timer("x")` and `with` (see `dispatch`).
 pub fn install(py: Python<'_>) -> PyResult<()> {
     let ty = PyTimer::type_object(py);
-    PooledMethod::install(&ENTER, &ty)?;
-    PooledMethod::install(&EXIT, &ty)?;
+    FastMethod::install(&ENTER, &ty, None)?;
+    FastMethod::install(&EXIT, &ty, None)?;
     dispatch::install_constructor(&ty, construct);
     Ok(())
 }

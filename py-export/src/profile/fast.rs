@@ -4,18 +4,20 @@
 //! * **construction** — `timed("stage")` — as the class's vectorcall: a lone `str` goes
 //!   straight to the per-thread cache ([`super::sites`]); every other form is the ordinary
 //!   class call (`__new__`, [`scope::construct`]);
-//! * **`__enter__` / `__exit__`** as built-in methods recycled per thread
-//!   ([`PooledMethod`]), whose bodies open and close the span;
+//! * **`__enter__` / `__exit__`** as built-in methods whose bodies open and close the span,
+//!   bound once per named object (each is its site's one object for the life of the process)
+//!   and handed out again ([`FastMethod`]);
 //! * **`_call`** (the body of a decorated function's wrapper) as a built-in method.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyString};
 use pyo3::{PyTypeInfo, ffi};
 use timing_runtime::profile::{self, Span};
 
 use super::scope::{self, PyTimed};
-use crate::dispatch::{self, MethodDef, PooledMethod, guarded};
+use crate::dispatch::{self, FastMethod, MethodDef, guarded};
 use crate::errors::no_open_scope;
 
 static ENTER: MethodDef = MethodDef::new(
@@ -46,11 +48,32 @@ static CALL: MethodDef = MethodDef::new(
 /// Installs the short ways in on `timed`.
 pub fn install(py: Python<'_>) -> PyResult<()> {
     let ty = PyTimed::type_object(py);
-    PooledMethod::install(&ENTER, &ty)?;
-    PooledMethod::install(&EXIT, &ty)?;
+    FastMethod::install(&ENTER, &ty, Some(kept_enter))?;
+    FastMethod::install(&EXIT, &ty, Some(kept_exit))?;
     CALL.install(&ty)?;
     dispatch::install_constructor(&ty, construct);
     Ok(())
+}
+
+/// A named `timed` object is its site's one object for the life of the process: it keeps its
+/// bound `__enter__` (unnamed ones use the pool).
+///
+/// # Safety
+/// `obj` is a live `timed` object.
+unsafe fn kept_enter(obj: *mut ffi::PyObject) -> Option<*const PyOnceLock<Py<PyAny>>> {
+    // SAFETY: as the caller promises; CPython calls descriptors with the thread attached.
+    let this = unsafe { this(Python::assume_attached(), obj) };
+    this.keeps_bound().map(|[enter, _]| enter as *const _)
+}
+
+/// As [`kept_enter`], for `__exit__`.
+///
+/// # Safety
+/// `obj` is a live `timed` object.
+unsafe fn kept_exit(obj: *mut ffi::PyObject) -> Option<*const PyOnceLock<Py<PyAny>>> {
+    // SAFETY: as the caller promises; CPython calls descriptors with the thread attached.
+    let this = unsafe { this(Python::assume_attached(), obj) };
+    this.keeps_bound().map(|[_, exit]| exit as *const _)
 }
 
 /// The `timed` object a method was called on.

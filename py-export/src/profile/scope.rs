@@ -40,6 +40,10 @@ use crate::repr;
 #[pyclass(frozen, immutable_type, module = "performance_timing", name = "timed")]
 pub struct PyTimed {
     site: Option<&'static CallSite>,
+    /// `__enter__` and `__exit__` bound to this object (made on first use, see
+    /// [`super::fast`]). They refer back to the object, which lives as long as its call site
+    /// anyway: the process.
+    bound: [PyOnceLock<Py<PyAny>>; 2],
 }
 
 impl PyTimed {
@@ -47,7 +51,14 @@ impl PyTimed {
         py: Python<'py>,
         site: Option<&'static CallSite>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Ok(Bound::new(py, Self { site })?.into_any())
+        let bound = [PyOnceLock::new(), PyOnceLock::new()];
+        Ok(Bound::new(py, Self { site, bound })?.into_any())
+    }
+
+    /// The cells of the bound `__enter__` and `__exit__`, for a named object (an unnamed one
+    /// is not kept for the life of the process, so it keeps none).
+    pub(super) fn keeps_bound(&self) -> Option<&[PyOnceLock<Py<PyAny>>; 2]> {
+        self.site.map(|_| &self.bound)
     }
 
     pub(super) fn site(&self) -> PyResult<&'static CallSite> {

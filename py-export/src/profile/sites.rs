@@ -82,11 +82,19 @@ pub fn cached<'py>(
         name: name.clone().unbind(),
         value: value.clone().unbind(),
     };
-    // The replaced entry is dropped after the borrow ends (dropping may free strings).
-    let _replaced = RECENT
+    let replaced = RECENT
         .try_with(|recent| recent.borrow_mut()[i].replace(entry))
         .ok()
         .flatten();
+    // Released after the borrow ends, at once: this may run from a C entry point, where a
+    // plain `Py` drop would be deferred to PyO3's pool of pending decrements.
+    if let Some(old) = replaced {
+        drop((
+            old.module.into_bound(py),
+            old.name.into_bound(py),
+            old.value.into_bound(py),
+        ));
+    }
     Ok(value)
 }
 
