@@ -7,6 +7,7 @@ subtracted; the figure is the median over the rounds. Ratios divide by the bare 
 of the same run, so a slow or busy machine moves both sides.
 
 Run: .venv/bin/python benchmarks/bench_python_face.py [--rounds 15] [--number 200000]
+     [--clock thread_time]   (CPU time of this thread: steadier while other jobs share the CPUs)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import platform
 import random
 import statistics
 import sys
+import time
 import timeit
 from time import perf_counter
 
@@ -38,6 +40,10 @@ def decorated():
     pass
 
 
+def bare_wrapper(*args, **kwargs):
+    return plain(*args, **kwargs)
+
+
 def _code_timed():
     pass
 
@@ -50,6 +56,7 @@ NAMESPACE = {
     "stage": STAGE,
     "f": plain,
     "g": decorated,
+    "w": bare_wrapper,
     "CodeTimer": CodeTimer,
     "ct_g": CodeTimer(logger=None)(_code_timed) if CodeTimer else None,
     "__name__": "bench_python_face",
@@ -57,25 +64,30 @@ NAMESPACE = {
 
 # (key, label, statement, codetiming's equivalent key or None)
 FORMS = [
-    ("pair", "bare `perf_counter(); perf_counter()` pair", "perf_counter(); perf_counter()", None),
-    ("inline", '`with timed("stage"): pass` (inline, as people write it)', 'with timed("stage"): pass', "ct_with"),
-    ("reused", "`with stage: pass` (`stage = timed(\"stage\")` made once)", "with stage: pass", "ct_with"),
+    ("inline", '`with timed("stage"): pass` — inline, as people write it', 'with timed("stage"): pass', "ct_with"),
+    ("reused", '`with stage: pass` — `stage = timed("stage")` made once', "with stage: pass", "ct_with"),
+    ("decorated", "`@timed` function call `g()`", "g()", "ct_call"),
+    ("wrapper", "for reference: bare wrapper `def w(*a, **k): return f(*a, **k)`, `w()`", "w()", None),
     ("plain", "plain call `f()`", "f()", None),
-    ("decorated", "`@timed` call `g()`", "g()", "ct_call"),
     ("timer_with", '`with Timer("x"): pass`', 'with Timer("x"): pass', "ct_with"),
     ("timer_stop", '`Timer("x").stop()`', 'Timer("x").stop()', "ct_stop"),
+    ("pair", "bare `perf_counter(); perf_counter()` pair (the unit)", "perf_counter(); perf_counter()", None),
     ("ct_with", "codetiming `with Timer(logger=None): pass`", "with CodeTimer(logger=None): pass", None),
-    ("ct_call", "codetiming `@Timer(logger=None)` call", "ct_g()", None),
+    ("ct_call", "codetiming `@Timer(logger=None)` function call", "ct_g()", None),
     ("ct_stop", "codetiming `t = Timer(logger=None); t.start(); t.stop()`", "t = CodeTimer(logger=None); t.start(); t.stop()", None),
 ]
 LOOP = "pass"
 
 
-def measure(rounds: int, number: int) -> dict[str, float]:
+CLOCKS = {"perf_counter": time.perf_counter, "thread_time": time.thread_time}
+
+
+def measure(rounds: int, number: int, clock: str = "perf_counter") -> dict[str, float]:
     """Median ns per execution of every form, the empty loop's cost subtracted per round."""
     forms = [f for f in FORMS if CodeTimer is not None or not f[0].startswith("ct_")]
-    timers = {key: timeit.Timer(stmt, globals=NAMESPACE) for key, _, stmt, _ in forms}
-    timers["loop"] = timeit.Timer(LOOP, globals=NAMESPACE)
+    timer = CLOCKS[clock]
+    timers = {key: timeit.Timer(stmt, timer=timer, globals=NAMESPACE) for key, _, stmt, _ in forms}
+    timers["loop"] = timeit.Timer(LOOP, timer=timer, globals=NAMESPACE)
     for t in timers.values():  # warm up (first-call set-up, caches, specialisation)
         t.timeit(number // 10)
     samples: dict[str, list[float]] = {key: [] for key in timers if key != "loop"}
@@ -99,11 +111,11 @@ def table(ns: dict[str, float]) -> str:
         if key not in ns:
             continue
         cost = ns[key]
-        if key == "decorated":
+        if key in ("decorated", "wrapper"):
             over = cost - ns["plain"]
             cells = f"{cost:.0f} (+{over:.0f} over `f()`)", f"+{over / pair:.2f}"
-            theirs = ns.get(peer, float("nan")) - ns["plain"]
-            ratio = theirs / over if over > 0 else float("inf")
+            theirs = ns.get(peer, float("nan")) - ns["plain"] if peer else None
+            ratio = None if theirs is None else theirs / over if over > 0 else float("inf")
         else:
             cells = f"{cost:.0f}", f"{cost / pair:.2f}"
             ratio = ns[peer] / cost if peer in ns and cost > 0 else None
@@ -138,15 +150,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (median taken)")
     parser.add_argument("--number", type=int, default=200_000, help="executions per form per round")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="perf_counter",
+        help="wall time (default) or this thread's CPU time, steadier on a busy machine",
+    )
     args = parser.parse_args()
     pt.reset()
     before = os.getloadavg()
-    ns = measure(args.rounds, args.number)
+    ns = measure(args.rounds, args.number, args.clock)
     after = os.getloadavg()
     print(
         f"Python {platform.python_version()} on {platform.machine()}, median of {args.rounds} interleaved "
-        f"rounds × {args.number:,}, empty-loop cost subtracted; load average {before[0]:.2f} → {after[0]:.2f} "
-        f"on {os.cpu_count()} CPUs"
+        f"rounds × {args.number:,} ({args.clock}), empty-loop cost subtracted; load average "
+        f"{before[0]:.2f} → {after[0]:.2f} on {os.cpu_count()} CPUs"
     )
     print()
     print(table(ns))

@@ -112,6 +112,7 @@ mod native {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add("_DEFAULTS", defaults(m.py())?)?;
+        crate::dispatch::init(m.py())?;
         crate::profile::fast::install(m.py())?;
         crate::timer::install(m.py())
     }

@@ -1,5 +1,6 @@
 //! `Timer` and `TimerResult` for Python.
 
+use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -117,27 +118,72 @@ impl PyTimerResult {
 /// resolution 1 ns. Without an invariant TSC, the OS monotonic clock.
 #[pyclass(frozen, immutable_type, module = "performance_timing", name = "Timer")]
 pub struct PyTimer {
-    name: Py<PyString>,
+    name: Name,
     watch: Stopwatch,
     /// The iteration count of the result of `stop()` or a `with` block; 0 for none. The
     /// `TimerResult` object is built when asked for, so a `with` block allocates nothing.
     result_iterations: AtomicU64,
 }
 
+/// The timer's name, replaced when the calling thread's recycled timer is reset for
+/// `Timer(name)` (see `dispatch::recycle`).
+struct Name(UnsafeCell<Py<PyString>>);
+
+// SAFETY: the name is replaced only by `PyTimer::reset`, while nothing but the recycling pool
+// refers to the timer, so no other thread (nor this one) can be reading it.
+unsafe impl Sync for Name {}
+
+impl Name {
+    fn get<'py>(&self, py: Python<'py>) -> &Bound<'py, PyString> {
+        // SAFETY: see `Sync`: no replacement can run while the timer is in use.
+        unsafe { (*self.0.get()).bind(py) }
+    }
+}
+
+/// `Timer`'s number among the classes `dispatch::recycle` keeps objects of.
+const RECYCLED_CLASS: usize = 0;
+
 impl PyTimer {
     /// A timer called `name` (a `str` that converts to UTF-8), started now.
     fn started(name: Bound<'_, PyString>) -> PyResult<Self> {
         name.to_str()?;
         Ok(Self {
-            name: name.unbind(),
+            name: Name(UnsafeCell::new(name.unbind())),
             watch: Stopwatch::start(),
             result_iterations: AtomicU64::new(0),
         })
     }
 
+    /// `Timer(name)`: the calling thread's recycled timer reset, or a new one.
+    fn create<'py>(name: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+        name.to_str()?;
+        let py = name.py();
+        dispatch::recycle(
+            py,
+            RECYCLED_CLASS,
+            // SAFETY: `recycle` resets only objects nothing else refers to, of this class.
+            |timer| {
+                unsafe { timer.cast_unchecked::<PyTimer>() }
+                    .get()
+                    .reset(name)
+            },
+            || Ok(Bound::new(py, Self::started(name.clone())?)?.into_any()),
+        )
+    }
+
+    /// Makes this timer what `started(name)` makes. Only for a timer nothing else refers to.
+    fn reset(&self, name: &Bound<'_, PyString>) {
+        // SAFETY: nothing else refers to the timer (the caller's promise), so nothing reads
+        // the name meanwhile; the old name is released after the replacement.
+        let old = unsafe { std::ptr::replace(self.name.0.get(), name.clone().unbind()) };
+        drop(old.into_bound(name.py()));
+        self.result_iterations.store(0, Ordering::Relaxed);
+        self.watch.restart();
+    }
+
     fn result_with(&self, py: Python<'_>, iterations: u64) -> PyResult<PyTimerResult> {
         let duration = Duration::from_nanos(self.watch.elapsed_nanos());
-        timing_runtime::TimerResult::new(self.name.bind(py).to_str()?, duration, iterations)
+        timing_runtime::TimerResult::new(self.name.get(py).to_str()?, duration, iterations)
             .map(PyTimerResult::from_runtime)
             .map_err(timing_error)
     }
@@ -152,9 +198,10 @@ impl PyTimer {
     fn finish_block(&self) {
         self.watch.freeze();
         // A `stop()` inside the block already chose the iteration count: keep its result.
-        let _ = self
-            .result_iterations
-            .compare_exchange(0, 1, Ordering::Relaxed, Ordering::Relaxed);
+        // (A plain load and store: a timer stopped from two threads at once has no one result.)
+        if self.result_iterations.load(Ordering::Relaxed) == 0 {
+            self.result_iterations.store(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -167,8 +214,8 @@ impl PyTimer {
 
     /// The timer's name.
     #[getter]
-    fn name(&self, py: Python<'_>) -> Py<PyString> {
-        self.name.clone_ref(py)
+    fn name<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.name.get(py).clone()
     }
 
     /// Seconds since the (re)start, or the frozen duration once stopped.
@@ -214,7 +261,7 @@ impl PyTimer {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Timer(name={}, elapsed={}, stopped={})",
-            self.name.bind(py).repr()?,
+            self.name.get(py).repr()?,
             repr::duration(self.elapsed()),
             repr::boolean(self.stopped())
         ))
@@ -302,8 +349,7 @@ unsafe extern "C" fn construct(
             if kwnames.is_null() && ffi::PyVectorcall_NARGS(nargsf) == 1 {
                 let first = Borrowed::from_ptr(py, *args);
                 if let Ok(name) = first.cast::<PyString>() {
-                    let timer = PyTimer::started(name.to_owned())?;
-                    return Ok(Bound::new(py, timer)?.into_ptr());
+                    return PyTimer::create(&name).map(Bound::into_ptr);
                 }
             }
             dispatch::type_call(py, callable, args, nargsf, kwnames)

@@ -203,7 +203,7 @@ pub fn scope<'py>(
 impl PyTimed {
     #[new]
     #[pyo3(signature = (func_or_name = None, /, **kwargs))]
-    fn new<'py>(
+    fn py_new<'py>(
         py: Python<'py>,
         func_or_name: Option<&Bound<'py, PyAny>>,
         kwargs: Option<&Bound<'py, PyDict>>,
