@@ -4,7 +4,9 @@
 //! This crate only converts: a binding is a signature with its defaults (constants of
 //! `timing-runtime`), one conversion of its arguments (`args.rs`), one call into the runtime
 //! (with the GIL released around long work), and one mapping of its errors (`errors.rs`).
-//! Reprs format their figures with the runtime's formatter (`repr.rs`).
+//! Reprs format their figures with the runtime's formatter (`repr.rs`). The few calls Python
+//! code makes in hot loops (`timed("stage")`, `Timer("x")`, their `with` blocks) enter through
+//! C entry points installed at import (`dispatch/`), which do the same as the bindings.
 //!
 //! | file | Python API |
 //! | --- | --- |

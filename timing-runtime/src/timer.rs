@@ -1,14 +1,15 @@
 //! A named stopwatch ([`Timer`]), the lock-free clock under it ([`Stopwatch`]) and the result
 //! a timer freezes into ([`TimerResult`]).
 //!
-//! **Clock.** Timers read the profiler's clock ([`clock::tsc`](crate::clock::tsc)): the CPU's invariant
-//! time-stamp counter through `quanta` (one `rdtsc`, ≈ 9 ns a read on the reference VM against
-//! ≈ 22 ns for `Instant::now()`), converted to nanoseconds with the ratio `quanta` calibrates
-//! against the OS monotonic clock once per process (before the first reading, never inside a
-//! timed region). Resolution: 1 ns after conversion (the counter ticks faster, e.g. every
-//! 0.4 ns at 2.4 GHz). The calibrated ratio agreed with the monotonic clock to a few parts per
-//! million over 1 s on the reference VM. Without an invariant TSC, `quanta` reads the OS
-//! monotonic clock instead (the clock `Instant` uses; [`clock::tsc::source`](crate::clock::tsc::source) says which).
+//! **Clock.** Timers read the profiler's clock ([`clock::tsc`](crate::clock::tsc)): the CPU's
+//! invariant time-stamp counter through `quanta` (one `rdtsc`, ≈ 9 ns a read on the reference
+//! VM against ≈ 22 ns for `Instant::now()`), converted to nanoseconds with the ratio `quanta`
+//! calibrates against the OS monotonic clock once per process (≈ 1 ms, before the first
+//! reading, never inside a timed region). Resolution: 1 ns after conversion (the counter ticks
+//! faster, e.g. every 0.4 ns at 2.4 GHz). The calibrated rate agrees with the monotonic
+//! clock's to a few parts in 10⁵ (2–34 ppm across processes on the loaded reference VM).
+//! Without an invariant TSC, `quanta` reads the OS monotonic clock instead (the clock `Instant`
+//! uses; [`clock::tsc::source`](crate::clock::tsc::source) says which).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
