@@ -7,6 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::ffi::CStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -78,10 +79,11 @@ impl FastMethod {
     ) -> PyResult<()> {
         let py = ty.py();
         let pool = POOLS_TAKEN.fetch_add(1, Ordering::Relaxed);
-        assert!(
-            pool < POOLED_METHODS,
-            "more pooled methods than POOLED_METHODS"
-        );
+        if pool >= POOLED_METHODS {
+            return Err(PyRuntimeError::new_err(
+                "dispatch: more fast methods than POOLED_METHODS",
+            ));
+        }
         // SAFETY: the definition is static and outlives the descriptor; its name is a C string.
         let (descriptor, name) = unsafe {
             let descriptor = ffi::PyDescr_NewMethod(ty.as_type_ptr(), def.0.get());
@@ -103,7 +105,7 @@ impl FastMethod {
         // handling.
         unsafe {
             let ty = this.get_type();
-            (*ty.as_type_ptr()).tp_descr_get = Some(pooled_get);
+            (*ty.as_type_ptr()).tp_descr_get = Some(fast_get);
             ffi::PyType_Modified(ty.as_type_ptr());
         }
         Ok(())
@@ -175,33 +177,31 @@ impl FastMethod {
             return fresh.into_ptr();
         }
         let result = fresh.clone_ref(py).into_ptr();
-        {
-            let replaced = POOLS
-                .try_with(|pools| {
-                    let mut pools = pools.borrow_mut();
-                    let pool = &mut pools[self.pool];
-                    let i = match pool.iter().position(Option::is_none) {
-                        Some(i) => i,
-                        None => NEXT_REPLACED.with(|n| {
-                            let i = n.get() % POOL_SIZE;
-                            n.set(i + 1);
-                            i
-                        }),
-                    };
-                    pool[i].replace(fresh)
-                })
-                .ok()
-                .flatten();
-            // Released after the borrow ends, at once (a plain `Py` drop in a C entry point
-            // would be deferred to PyO3's pool of pending decrements).
-            drop(replaced.map(|f| f.into_bound(py)));
-        }
+        let replaced = POOLS
+            .try_with(|pools| {
+                let mut pools = pools.borrow_mut();
+                let pool = &mut pools[self.pool];
+                let i = match pool.iter().position(Option::is_none) {
+                    Some(i) => i,
+                    None => NEXT_REPLACED.with(|n| {
+                        let i = n.get() % POOL_SIZE;
+                        n.set(i + 1);
+                        i
+                    }),
+                };
+                pool[i].replace(fresh)
+            })
+            .ok()
+            .flatten();
+        // Released after the borrow ends, at once (a plain `Py` drop in a C entry point would
+        // be deferred to PyO3's pool of pending decrements).
+        drop(replaced.map(|f| f.into_bound(py)));
         result
     }
 }
 
 /// `FastMethod.__get__` as the class's `tp_descr_get` slot.
-unsafe extern "C" fn pooled_get(
+unsafe extern "C" fn fast_get(
     descriptor: *mut ffi::PyObject,
     obj: *mut ffi::PyObject,
     owner: *mut ffi::PyObject,
