@@ -116,11 +116,18 @@ def test_timed_cannot_be_subclassed_or_patched():
 
 
 def test_concurrent_inline_blocks_on_many_threads():
+    bad = []
+
     def work():
-        for _ in range(2_000):
+        for i in range(2_000):
             with timed("threaded_inline"):
                 with timed("threaded_inner"):
                     pass
+            name = f"{threading.get_ident()}-{i}"
+            with Timer(name) as t:
+                pass
+            if t.name != name or t.result.name != name:
+                bad.append((name, t.name))
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
@@ -129,6 +136,7 @@ def test_concurrent_inline_blocks_on_many_threads():
         t.join()
     snap = pt.snapshot()
     assert snap["threaded_inline"].calls == snap["threaded_inner"].calls == 8_000
+    assert not bad, bad[:3]
 
 
 # --- with: bound methods handed out without allocating ---------------------------------------
@@ -199,6 +207,25 @@ def test_timer_agrees_with_perf_counter():
         time.sleep(0.05)
     outer = time.perf_counter() - start
     assert 0.05 <= t.result.duration_secs <= outer
+
+
+def test_timers_dropped_and_made_again_start_fresh():
+    for i in range(50):  # the thread's dropped timers are reused: each must look new
+        t = Timer(f"r{i}")
+        assert t.name == f"r{i}" and not t.stopped and t.result is None
+        assert 0 <= t.elapsed() < 1.0
+        if i % 2:
+            assert t.stop(iterations=3).iterations == 3
+        else:
+            with t:
+                pass
+        assert t.stopped and t.result.name == f"r{i}"
+        del t
+    kept = [Timer(f"k{i}") for i in range(10)]  # timers still referred to are never reused
+    others = [Timer("other").stop() for _ in range(10)]
+    assert [t.name for t in kept] == [f"k{i}" for i in range(10)]
+    assert len({id(t) for t in kept}) == 10 and not any(t.stopped for t in kept)
+    assert all(r.name == "other" for r in others)
 
 
 def test_timer_construction_forms_and_errors():

@@ -199,13 +199,17 @@ fn recycling() -> bool {
     RECYCLING.load(Ordering::Relaxed)
 }
 
-/// Turns recycling off on free-threaded Python. Called at the module's import.
+/// Turns recycling off on free-threaded Python (a free-threaded build's object header is
+/// larger than a reference count and a type pointer; `sys._is_gil_enabled()` says whether the
+/// GIL is off at run time). Called at the module's import.
 pub fn init(py: Python<'_>) -> PyResult<()> {
-    let free_threaded = py
+    let free_threaded_build =
+        std::mem::size_of::<ffi::PyObject>() > 2 * std::mem::size_of::<usize>();
+    let gil_disabled = py
         .import("sys")?
         .getattr("_is_gil_enabled")
         .and_then(|enabled| enabled.call0()?.extract::<bool>())
         .is_ok_and(|enabled| !enabled);
-    RECYCLING.store(!free_threaded, Ordering::Relaxed);
+    RECYCLING.store(!(free_threaded_build || gil_disabled), Ordering::Relaxed);
     Ok(())
 }
