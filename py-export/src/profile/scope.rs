@@ -98,14 +98,24 @@ fn checked_name<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>>
 
 /// `__name__` of the calling Python code's module (`"python"` when there is none).
 fn calling_module(py: Python<'_>) -> Bound<'_, PyString> {
-    // SAFETY: called with the thread attached; the result is borrowed from the executing frame
-    // (NULL when no Python frame is executing) and taken as a new reference at once.
-    let globals = unsafe { Bound::from_borrowed_ptr_or_opt(py, ffi::PyEval_GetGlobals()) };
-    globals
-        .and_then(|g| g.cast_into::<PyDict>().ok())
-        .and_then(|g| g.get_item(intern!(py, "__name__")).ok().flatten())
-        .and_then(|m| m.cast_into::<PyString>().ok())
-        .unwrap_or_else(|| intern!(py, "python").clone())
+    let key = intern!(py, "__name__");
+    // SAFETY: called with the thread attached. `PyEval_GetGlobals` borrows the executing
+    // frame's globals (NULL when no Python frame runs); `PyDict_GetItemWithError` borrows the
+    // value (NULL when absent, with an error set only on failure, which is cleared: the
+    // fallback name is used then), taken as a new reference at once.
+    unsafe {
+        let globals = ffi::PyEval_GetGlobals();
+        if !globals.is_null() && ffi::PyDict_Check(globals) != 0 {
+            let module = ffi::PyDict_GetItemWithError(globals, key.as_ptr());
+            if !module.is_null() && ffi::PyUnicode_Check(module) != 0 {
+                return Bound::from_borrowed_ptr(py, module).cast_into_unchecked();
+            }
+            if module.is_null() {
+                ffi::PyErr_Clear();
+            }
+        }
+    }
+    intern!(py, "python").clone()
 }
 
 /// The object of `name` in `module`.
