@@ -1,4 +1,4 @@
-"""Side-by-side benchmark of the harness against timeit (and codetiming), in one process.
+"""Side-by-side benchmark of the harness against timeit, in one process.
 
 Run from the repository root after ``bash scripts/setup.sh`` (a release build):
 
@@ -6,7 +6,8 @@ Run from the repository root after ``bash scripts/setup.sh`` (a release build):
 
 Prints a Markdown table. Every figure is measured in this run; each pair is measured in
 alternating rounds (ours, theirs, ours, ...) so that drift of the machine affects both alike,
-and the ratio is of the medians over the rounds.
+and the ratio is of the medians over the rounds. (The cost of `Timer` and `timed` themselves:
+benchmarks/bench_python_face.py.)
 """
 
 from __future__ import annotations
@@ -17,15 +18,9 @@ import statistics
 import sys
 import timeit
 from collections.abc import Callable
-from time import perf_counter
 
 import performance_timing
-from performance_timing import Timer, bench
-
-try:
-    import codetiming
-except ImportError:  # optional
-    codetiming = None
+from performance_timing import bench
 
 
 def noop() -> None:
@@ -110,27 +105,6 @@ def main() -> int:
         ratio = ours / theirs
         rows.append((f"`{f.__name__}` (~{fmt(target)}): `bench` median vs `timeit` best of 5",
                      fmt(ours), fmt(theirs), ratio, "within 3 %", abs(ratio - 1) <= 0.03))
-
-    # 3. An empty `with Timer(...)` block vs a bare perf_counter() pair (and codetiming).
-    env = {"Timer": Timer, "perf_counter": perf_counter, "codetiming": codetiming}
-    number = 200_000
-    ours, theirs = rounds(
-        lambda: timeit_per_loop("with Timer('x'):\n    pass", number, 7, best=False, globals_=env),
-        lambda: timeit_per_loop("a = perf_counter()\nb = perf_counter()", number, 7, best=False, globals_=env),
-        args.rounds,
-    )
-    ratio = ours / theirs
-    rows.append(("empty `with Timer('x')` vs a bare `perf_counter()` pair", fmt(ours), fmt(theirs), ratio,
-                 "≤ 1.5×", ratio <= 1.5))
-    if codetiming is not None:
-        ours, ct = rounds(
-            lambda: timeit_per_loop("with Timer('x'):\n    pass", number, 7, best=False, globals_=env),
-            lambda: timeit_per_loop("with codetiming.Timer(logger=None):\n    pass", number, 7, best=False,
-                                    globals_=env),
-            args.rounds,
-        )
-        rows.append(("empty `with Timer('x')` vs empty `with codetiming.Timer(logger=None)`", fmt(ours),
-                     fmt(ct), ours / ct, "(for information)", True))
 
     print(f"performance_timing {performance_timing.__version__}, Python {sys.version.split()[0]}, "
           f"{args.rounds} alternating rounds, load average before/after "

@@ -5,7 +5,9 @@
 //! `timing-runtime`), one conversion of its arguments (`args.rs`), one call into the runtime
 //! (with the GIL released around long work, stopped by Ctrl-C: `interrupt.rs`), and one mapping
 //! of its errors (`errors.rs`).
-//! Reprs format their figures with the runtime's formatter (`repr.rs`).
+//! Reprs format their figures with the runtime's formatter (`repr.rs`). The few calls Python
+//! code makes in hot loops (`timed("stage")`, `Timer("x")`, their `with` blocks) enter through
+//! C entry points installed at import (`dispatch/`), which do the same as the bindings.
 //!
 //! | file | Python API |
 //! | --- | --- |
@@ -15,13 +17,14 @@
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration`, `_format_rate` (the formatter, for the command line and the pytest plugin) |
-//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
+//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `timed`, `_scope` |
 //! | `prometheus.rs` | `serve_metrics`, `MetricsServer`, `push` (`Snapshot.to_prometheus` is in `profile/`) |
 
 mod args;
 mod bench;
 mod breakdown;
 mod compare;
+mod dispatch;
 mod errors;
 mod format;
 mod hardware;
@@ -116,7 +119,7 @@ mod native {
     #[pymodule_export]
     use crate::profile::functions::{is_enabled, reset, set_enabled, snapshot};
     #[pymodule_export]
-    use crate::profile::scope::PyScope;
+    use crate::profile::scope::{PyTimed, scope};
     #[pymodule_export]
     use crate::profile::snapshot::{PyRecord, PySnapshot};
     #[pymodule_export]
@@ -131,6 +134,9 @@ mod native {
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        m.add("_DEFAULTS", defaults(m.py())?)
+        m.add("_DEFAULTS", defaults(m.py())?)?;
+        crate::dispatch::init(m.py())?;
+        crate::profile::fast::install(m.py())?;
+        crate::timer::install(m.py())
     }
 }

@@ -56,9 +56,9 @@ from ._native import (
     set_enabled,
     snapshot,
     stream,
+    timed,
 )
 from ._prometheus import PrometheusCollector
-from ._timed import timed
 
 __all__ = [
     "CacheWarning",

@@ -2,9 +2,11 @@
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, SupportsFloat, SupportsIndex, final
+from typing import Any, SupportsFloat, SupportsIndex, TypeVar, final, overload
 
 from typing_extensions import disjoint_base
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 __version__: str
 __all__ = [
@@ -38,10 +40,11 @@ __all__ = [
     "set_enabled",
     "snapshot",
     "stream",
+    "timed",
     "_DEFAULTS",
-    "_Scope",
     "_format_duration",
     "_format_rate",
+    "_scope",
 ]
 
 _DEFAULTS: dict[str, float | int | bool | str | None]
@@ -79,7 +82,7 @@ class TimerResult:
 
 @final
 class Timer:
-    """A named stopwatch that starts when it is created."""
+    """A named stopwatch that starts when it is created (TSC clock, resolution 1 ns)."""
 
     def __new__(cls, name: str) -> Timer: ...
     @property
@@ -97,13 +100,16 @@ class Timer:
     @property
     def result(self) -> TimerResult | None:
         """The result of the last ``stop()`` or ``with`` block, or ``None``."""
-    def __enter__(self) -> Timer: ...
+    def __enter__(self) -> Timer:
+        """Restarts the timer; returns it."""
     def __exit__(
         self,
-        _exc_type: type[BaseException] | None = None,
-        _exc_value: BaseException | None = None,
-        _traceback: TracebackType | None = None,
-    ) -> bool: ...
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+        /,
+    ) -> bool:
+        """Stops the timer and keeps its result (never swallows the block's exception)."""
 
 @final
 class Profiler:
@@ -201,25 +207,42 @@ class Snapshot:
     def _prometheus_families(self) -> list[tuple[str, str, str, list[Any]]]:
         """The Prometheus families as plain data, for ``PrometheusCollector``."""
 
-@disjoint_base
-class _Scope:
-    """A named scope of Python code in the global profile (the base of ``timed``)."""
+@final
+class timed:
+    """Records Python code into the global profile, next to ``#[timed]`` Rust functions."""
 
-    def __new__(cls, module: str, name: str | None = None) -> _Scope: ...
+    @overload
+    def __new__(cls, func_or_name: _F, /, *, name: str | None = None) -> _F: ...  # type: ignore[misc]
+    @overload
+    def __new__(cls, func_or_name: str | None = None, /) -> timed: ...
+    @overload
+    def __new__(cls, *, name: str) -> timed: ...
     @property
     def name(self) -> str | None:
-        """The scope's name."""
+        """The scope's name (``None`` for an unnamed ``timed()`` decorator factory)."""
     def enter(self) -> None:
         """Starts the scope on the calling thread."""
     def exit(self) -> None:
         """Ends the innermost open scope of this name on the calling thread."""
-    def __enter__(self) -> _Scope: ...
+    def __enter__(self) -> timed:
+        """Starts the scope on the calling thread; returns the scope."""
     def __exit__(
         self,
-        _exc_type: type[BaseException] | None = None,
-        _exc_value: BaseException | None = None,
-        _traceback: TracebackType | None = None,
-    ) -> bool: ...
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+        /,
+    ) -> bool:
+        """Ends and records the scope (never swallows the block's exception)."""
+    def __call__(self, func: _F, /) -> _F:
+        """Decorates ``func`` (``@timed("name")`` / ``@timed()``)."""
+    def _call(
+        self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], /
+    ) -> Any:
+        """``func(*args, **kwargs)`` as one recorded call of the scope."""
+
+def _scope(module: str, name: str) -> timed:
+    """The ``timed`` object of ``name`` in ``module`` (what the decorator records under)."""
 
 @final
 class MetricsServer:

@@ -303,18 +303,36 @@ pub fn real_or(obj: Option<&Bound<'_, PyAny>>, name: &str, default: f64) -> PyRe
 /// A `str` argument (`TypeError` naming `name` otherwise); a string that is not valid
 /// Unicode (a lone surrogate such as `"\udc80"`) → `ValueError` naming `name`.
 pub fn string(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    Ok(py_string(obj, name)?.to_str()?.to_owned())
+}
+
+/// [`string`], keeping the Python `str` object (no copy).
+pub fn py_string<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyString>> {
     let Ok(text) = obj.cast::<PyString>() else {
         return Err(PyTypeError::new_err(format!(
             "{name} must be a str, not {}",
             type_name(obj)
         )));
     };
-    text.to_str().map(str::to_owned).map_err(|_| {
-        PyValueError::new_err(format!(
+    match text.to_str() {
+        Ok(_) => Ok(text.clone()),
+        Err(_) => Err(PyValueError::new_err(format!(
             "{name} must be valid Unicode text, got {} (a lone surrogate cannot be encoded)",
             short_repr(obj)
-        ))
-    })
+        ))),
+    }
+}
+
+/// [`py_string`] that must not be empty (``ValueError`` naming `name`).
+pub fn non_empty_py_string<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<Bound<'py, PyString>> {
+    let text = py_string(obj, name)?;
+    if text.to_str()?.is_empty() {
+        return Err(PyValueError::new_err(format!("{name} must not be empty")));
+    }
+    Ok(text)
 }
 
 /// An optional [`string`]: an omitted argument or `None` → `None`.

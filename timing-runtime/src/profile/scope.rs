@@ -50,6 +50,10 @@ pub fn exit_scope(site: &'static CallSite) -> Result<(), NoOpenScope> {
     let span = OPEN
         .try_with(|open| {
             let mut open = open.borrow_mut();
+            // Blocks nest: the innermost open scope is almost always the one ending.
+            if open.last().is_some_and(|(s, _)| std::ptr::eq(*s, site)) {
+                return open.pop().map(|(_, span)| span);
+            }
             let index = open.iter().rposition(|(s, _)| std::ptr::eq(*s, site))?;
             Some(open.remove(index).1)
         })
