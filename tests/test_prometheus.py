@@ -127,7 +127,7 @@ ODD_MODULE = 'odd "module"\\ with\nnewline'
 def record_some_calls() -> None:
     for i in range(25):
         prom_step(10 * (i % 5))
-    with pt._native._Scope(ODD_MODULE, 'odd "name"'):
+    with pt._native._scope(ODD_MODULE, 'odd "name"'):
         pass
 
 
