@@ -29,6 +29,7 @@ mod local;
 mod registry;
 mod scope;
 mod slot;
+pub mod trace;
 pub mod snapshot;
 
 pub use callsite::CallSite;
