@@ -1,6 +1,12 @@
 //! Outputs for people and other tools, built from what the earlier stages measured and
 //! computed. Every figure is formatted by [`crate::format`].
 //!
-//! * [`table`]: aligned text tables, and the profile table (`Snapshot::to_table`).
+//! * [`table`]: aligned text tables, and the profile table (`Snapshot::to_table`);
+//! * [`chrome`]: Chrome Trace Event JSON of a [`Trace`](crate::profile::trace::Trace);
+//! * [`folded`]: folded stacks of a trace; [`flamegraph`]: its flame graph (SVG, by inferno);
+//! * [`report`]: the self-contained HTML report of benchmark results, with plots.
 
+pub mod chrome;
+pub mod flamegraph;
+pub mod folded;
 pub mod table;

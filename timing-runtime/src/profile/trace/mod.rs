@@ -38,7 +38,7 @@ mod model;
 mod session;
 
 pub use model::Trace;
-pub(crate) use model::{ROOT, SpanData, ThreadTrace};
+pub(crate) use model::{ROOT, SpanData};
 pub use session::{Session, TraceError, start};
 
 /// The default capacity of a session, in spans per thread (at 24 bytes a span, at most
