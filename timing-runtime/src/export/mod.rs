@@ -9,4 +9,5 @@
 pub mod chrome;
 pub mod flamegraph;
 pub mod folded;
+pub mod report;
 pub mod table;
