@@ -12,9 +12,11 @@ use crate::{args, repr};
 /// ``verdict``: ``"faster"``, ``"slower"`` or ``"no change"``.
 #[pyclass(frozen, module = "performance_timing", name = "Comparison")]
 pub struct PyComparison {
-    inner: timing_runtime::stats::Comparison,
+    pub(crate) inner: timing_runtime::stats::Comparison,
     baseline: String,
     candidate: String,
+    /// The two results compared (for the HTML report).
+    pub(crate) stats: (timing_runtime::stats::Stats, timing_runtime::stats::Stats),
 }
 
 #[pymethods]
@@ -88,5 +90,6 @@ pub fn compare(
         inner,
         baseline: b.inner.name().to_owned(),
         candidate: c.inner.name().to_owned(),
+        stats: (b.inner.clone(), c.inner.clone()),
     })
 }

@@ -1,8 +1,14 @@
 //! The one place where runtime errors become Python exceptions.
 
 use pyo3::PyErr;
-use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyValueError};
+use std::path::Path;
+
+use pyo3::exceptions::{
+    PyFileExistsError, PyFileNotFoundError, PyIsADirectoryError, PyMemoryError, PyNotADirectoryError,
+    PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
+};
 use timing_runtime::profile::NoOpenScope;
+use timing_runtime::profile::trace::TraceError;
 use timing_runtime::{BenchError, TimingError};
 
 /// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures → `MemoryError`.
@@ -25,4 +31,32 @@ pub fn bench_error(e: BenchError<PyErr>) -> PyErr {
 /// Maps a `timed` scope ended where none is open (e.g. on another thread) → `RuntimeError`.
 pub fn no_open_scope(e: NoOpenScope) -> PyErr {
     PyRuntimeError::new_err(e.to_string())
+}
+
+/// Maps a trace session that cannot start: another is active → `RuntimeError`; a bad
+/// capacity → `ValueError`.
+pub fn trace_error(e: TraceError) -> PyErr {
+    match e {
+        TraceError::AlreadyActive => PyRuntimeError::new_err(e.to_string()),
+        TraceError::Invalid(e) => timing_error(e),
+    }
+}
+
+/// Maps a failed file write to the `OSError` subclass Python would raise, with `errno`,
+/// message and `filename` set.
+pub fn io_error(path: &Path, e: std::io::Error) -> PyErr {
+    use std::io::ErrorKind;
+    let args = (
+        e.raw_os_error().unwrap_or(0),
+        e.to_string(),
+        path.to_string_lossy().into_owned(),
+    );
+    match e.kind() {
+        ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
+        ErrorKind::PermissionDenied => PyPermissionError::new_err(args),
+        ErrorKind::IsADirectory => PyIsADirectoryError::new_err(args),
+        ErrorKind::NotADirectory => PyNotADirectoryError::new_err(args),
+        ErrorKind::AlreadyExists => PyFileExistsError::new_err(args),
+        _ => PyOSError::new_err(args),
+    }
 }

@@ -14,6 +14,8 @@
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration` (the formatter, for the command line) |
+//! | `trace.rs` | `trace`, `Trace` (spans, Chrome trace, folded stacks, flame graph) |
+//! | `report.rs` | `report` (the HTML benchmark report) |
 //! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
 
 mod args;
@@ -27,6 +29,8 @@ mod profile;
 mod repr;
 mod stats;
 mod timer;
+mod trace;
+mod report;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -74,6 +78,10 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("scaling_sweep.iterations", scaling::SWEEP_ITERATIONS)?;
     d.set_item("scaling_sweep.runs", scaling::SWEEP_RUNS)?;
     d.set_item("stream.iterations", stream::DEFAULT_ITERATIONS)?;
+    d.set_item(
+        "trace.capacity",
+        timing_runtime::profile::trace::DEFAULT_CAPACITY,
+    )?;
     Ok(d)
 }
 
@@ -103,7 +111,11 @@ mod native {
     #[pymodule_export]
     use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]
+    use crate::report::report;
+    #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
+    #[pymodule_export]
+    use crate::trace::{PyTrace, trace};
 
     use super::*;
 

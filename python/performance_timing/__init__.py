@@ -16,7 +16,11 @@ The functions and classes are implemented in Rust (``performance_timing._native`
   buffer fits in the last-level cache;
 * ``Profiler`` — a manual breakdown of named durations;
 * ``snapshot``, ``reset``, ``set_enabled``, ``is_enabled``, ``timed`` — the global profile
-  recorded by ``#[timed]`` Rust functions and by Python code marked with ``timed``.
+  recorded by ``#[timed]`` Rust functions and by Python code marked with ``timed``;
+* ``trace`` → ``Trace`` — a timeline of those spans per thread: Chrome trace JSON (Perfetto),
+  folded stacks and a flame graph;
+* ``report`` — a self-contained HTML report of ``Stats`` and ``Comparison`` results with plots
+  (also ``python -m performance_timing report old.json new.json -o report.html``).
 """
 
 from ._native import (
@@ -31,6 +35,7 @@ from ._native import (
     Stats,
     Timer,
     TimerResult,
+    Trace,
     __version__,
     bench,
     benchmark,
@@ -41,11 +46,13 @@ from ._native import (
     compare_seq_vs_parallel,
     is_enabled,
     measure_memory_throughput,
+    report,
     reset,
     scaling_sweep,
     set_enabled,
     snapshot,
     stream,
+    trace,
 )
 from ._timed import timed
 
@@ -61,6 +68,7 @@ __all__ = [
     "Stats",
     "Timer",
     "TimerResult",
+    "Trace",
     "__version__",
     "bench",
     "benchmark",
@@ -71,10 +79,12 @@ __all__ = [
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
+    "report",
     "reset",
     "scaling_sweep",
     "set_enabled",
     "snapshot",
     "stream",
     "timed",
+    "trace",
 ]

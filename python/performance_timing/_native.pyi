@@ -1,6 +1,7 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, final
 
@@ -19,6 +20,7 @@ __all__ = [
     "Stats",
     "Timer",
     "TimerResult",
+    "Trace",
     "__version__",
     "bench",
     "benchmark",
@@ -29,11 +31,13 @@ __all__ = [
     "compare_seq_vs_parallel",
     "is_enabled",
     "measure_memory_throughput",
+    "report",
     "reset",
     "scaling_sweep",
     "set_enabled",
     "snapshot",
     "stream",
+    "trace",
     "_DEFAULTS",
     "_Scope",
     "_format_duration",
@@ -451,3 +455,36 @@ def bench(
 
 def compare(baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01) -> Comparison:
     """Compares ``candidate`` with ``baseline``: ratio of medians, interval, p-value, verdict."""
+
+@final
+class Trace:
+    """Spans of every thread captured while entered (``with trace() as tr: …``)."""
+
+    def __enter__(self) -> Trace: ...
+    def __exit__(
+        self,
+        _exc_type: type[BaseException] | None = None,
+        _exc_value: BaseException | None = None,
+        _traceback: TracebackType | None = None,
+    ) -> bool: ...
+    def __len__(self) -> int: ...
+    @property
+    def dropped(self) -> int:
+        """Spans dropped because a thread's buffer was full."""
+    def write_chrome_trace(self, path: str | os.PathLike[str]) -> None:
+        """Writes Chrome Trace Event JSON (ui.perfetto.dev, chrome://tracing)."""
+    def folded(self) -> str:
+        """Folded stacks, self time in integer nanoseconds."""
+    def write_flamegraph(self, path: str | os.PathLike[str], *, title: str = "Flame Graph") -> None:
+        """Writes the flame graph of ``folded()`` as an SVG."""
+
+def trace(capacity: SupportsIndex = 1000000) -> Trace:
+    """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
+
+def report(
+    results: Sequence[Stats | Comparison],
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+) -> None:
+    """Writes a self-contained HTML report of benchmark results and comparisons."""

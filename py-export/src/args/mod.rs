@@ -229,3 +229,13 @@ pub fn boolean(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
         .map(|b| b.is_true())
         .map_err(|_| PyTypeError::new_err(format!("{name} must be a bool, not {}", type_name(obj))))
 }
+
+/// A file system path: a `str` or an `os.PathLike` (``TypeError`` naming `name` otherwise).
+pub fn path(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::path::PathBuf> {
+    obj.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be a str or os.PathLike, not {}",
+            type_name(obj)
+        ))
+    })
+}

@@ -7,6 +7,9 @@ use inferno::flamegraph::{self, Options};
 
 use crate::profile::trace::Trace;
 
+/// The title of a flame graph when none is given.
+pub const DEFAULT_TITLE: &str = "Flame Graph";
+
 impl Trace {
     /// Writes the flame graph of [`Trace::folded`] as an SVG (searchable, zoomable when opened
     /// in a browser) with `title` on top; widths are self time in nanoseconds.

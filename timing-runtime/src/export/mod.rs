@@ -4,9 +4,11 @@
 //! * [`table`]: aligned text tables, and the profile table (`Snapshot::to_table`);
 //! * [`chrome`]: Chrome Trace Event JSON of a [`Trace`](crate::profile::trace::Trace);
 //! * [`folded`]: folded stacks of a trace; [`flamegraph`]: its flame graph (SVG, by inferno);
+//! * [`file`]: writing a file with nothing half-written left behind (temporary, then rename);
 //! * [`report`]: the self-contained HTML report of benchmark results, with plots.
 
 pub mod chrome;
+pub mod file;
 pub mod flamegraph;
 pub mod folded;
 pub mod report;
