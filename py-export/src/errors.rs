@@ -46,9 +46,15 @@ pub fn trace_error(e: TraceError) -> PyErr {
 /// message and `filename` set.
 pub fn io_error(path: &Path, e: std::io::Error) -> PyErr {
     use std::io::ErrorKind;
+    let text = e.to_string();
+    // Python's own messages carry no "(os error N)" suffix: the errno is its own field.
+    let message = match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    };
     let args = (
         e.raw_os_error().unwrap_or(0),
-        e.to_string(),
+        message,
         path.to_string_lossy().into_owned(),
     );
     match e.kind() {

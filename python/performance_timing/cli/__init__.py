@@ -3,7 +3,8 @@
 One module per command, each with ``add_parser(commands)`` (its arguments, help and
 examples) and ``run(args, out) -> int`` (its exit status):
 
-* ``compare`` (:mod:`.compare`) — compare saved benchmark results, gate regressions in CI.
+* ``compare`` (:mod:`.compare`) — compare saved benchmark results, gate regressions in CI;
+* ``report`` (:mod:`.report`) — an HTML report with plots of saved results or a comparison.
 
 Shared pieces: :mod:`.files` reads result files (every error names the file), :mod:`.status`
 holds the exit statuses. Every statistic and every printed duration comes from the Rust core.
@@ -16,13 +17,13 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import compare
+from . import compare, report
 from .compare import parse_percent
 from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_REGRESSION", "build_parser", "main", "parse_percent"]
 
-COMMANDS = (compare,)
+COMMANDS = (compare, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

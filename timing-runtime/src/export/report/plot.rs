@@ -49,6 +49,8 @@ fn draw(
         .disable_y_mesh()
         .disable_y_axis()
         .x_labels(6)
+        .x_label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 13))
         .x_label_formatter(&|x| format(*x))
         .x_desc("time per iteration")
         .draw()?;

@@ -228,6 +228,7 @@ impl TraceLocal {
         let number = self.number.get();
         let name = match std::thread::current().name() {
             Some(n) => n.to_owned(),
+            None if is_process_main_thread() => "main".to_owned(),
             None => format!("thread-{number}"),
         };
         let (generation, buffer) = session::attach(|capacity| {
@@ -272,4 +273,17 @@ impl TraceLocal {
         }
         NonNull::new(first.cast_mut())
     }
+}
+
+/// Whether the calling thread is the process's first thread (e.g. Python's main thread, which
+/// Rust's standard library does not name).
+#[cfg(target_os = "linux")]
+fn is_process_main_thread() -> bool {
+    // SAFETY: `gettid` and `getpid` have no preconditions.
+    unsafe { libc::gettid() == libc::getpid() }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_process_main_thread() -> bool {
+    false
 }
