@@ -29,7 +29,7 @@ pub fn write_atomically(
         let mut writer = BufWriter::with_capacity(1 << 20, file);
         write(&mut writer)?;
         writer.flush()?;
-        writer.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        drop(writer);
         fs::rename(&temporary, path)
     });
     if result.is_err() {
