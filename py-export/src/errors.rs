@@ -4,8 +4,8 @@ use pyo3::PyErr;
 use std::path::Path;
 
 use pyo3::exceptions::{
-    PyFileExistsError, PyFileNotFoundError, PyIsADirectoryError, PyMemoryError, PyNotADirectoryError,
-    PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
+    PyFileExistsError, PyFileNotFoundError, PyIsADirectoryError, PyMemoryError,
+    PyNotADirectoryError, PyOSError, PyPermissionError, PyRuntimeError, PyValueError,
 };
 use timing_runtime::profile::NoOpenScope;
 use timing_runtime::profile::trace::TraceError;

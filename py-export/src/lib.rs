@@ -26,11 +26,11 @@ mod errors;
 mod format;
 mod hardware;
 mod profile;
+mod report;
 mod repr;
 mod stats;
 mod timer;
 mod trace;
-mod report;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -109,9 +109,9 @@ mod native {
     #[pymodule_export]
     use crate::profile::snapshot::{PyRecord, PySnapshot};
     #[pymodule_export]
-    use crate::stats::{PyCalibration, PyOutliers, PyStats};
-    #[pymodule_export]
     use crate::report::report;
+    #[pymodule_export]
+    use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
     #[pymodule_export]

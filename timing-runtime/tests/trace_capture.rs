@@ -66,7 +66,10 @@ fn events(trace: &trace::Trace) -> Vec<Value> {
 
 #[test]
 fn trace_sessions() {
-    assert!(matches!(trace::start(0), Err(trace::TraceError::Invalid(_))));
+    assert!(matches!(
+        trace::start(0),
+        Err(trace::TraceError::Invalid(_))
+    ));
 
     // Calls before the session are not captured; calls in it are, on every thread.
     root(2);
@@ -125,7 +128,10 @@ fn trace_sessions() {
     for e in &complete {
         let ts = e["ts"].as_f64().unwrap();
         let end = ts + e["dur"].as_f64().unwrap();
-        by_tid.entry(e["tid"].as_u64().unwrap()).or_default().push((ts, end));
+        by_tid
+            .entry(e["tid"].as_u64().unwrap())
+            .or_default()
+            .push((ts, end));
     }
     for spans in by_tid.values_mut() {
         spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
@@ -135,7 +141,10 @@ fn trace_sessions() {
                 stack.pop();
             }
             if let Some(&top) = stack.last() {
-                assert!(end <= top + 1e-9, "span ({ts}, {end}) crosses its parent's end {top}");
+                assert!(
+                    end <= top + 1e-9,
+                    "span ({ts}, {end}) crosses its parent's end {top}"
+                );
             }
             stack.push(end);
         }
@@ -143,7 +152,10 @@ fn trace_sessions() {
 
     // Folded: `;` in a name replaced, weights sum to the duration of the root spans.
     let folded = trace.folded();
-    assert!(folded.contains("root:with semicolon;middle;leaf "), "{folded}");
+    assert!(
+        folded.contains("root:with semicolon;middle;leaf "),
+        "{folded}"
+    );
     let total: u64 = folded
         .lines()
         .map(|l| l.rsplit_once(' ').unwrap().1.parse::<u64>().unwrap())

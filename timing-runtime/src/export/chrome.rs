@@ -139,7 +139,12 @@ mod tests {
 
     #[test]
     fn micros_are_exact() {
-        for (ns, text) in [(0, "0.000"), (7, "0.007"), (1234567, "1234.567"), (1000, "1.000")] {
+        for (ns, text) in [
+            (0, "0.000"),
+            (7, "0.007"),
+            (1234567, "1234.567"),
+            (1000, "1.000"),
+        ] {
             let mut out = Vec::new();
             micros(&mut out, ns);
             assert_eq!(String::from_utf8(out).unwrap(), text);

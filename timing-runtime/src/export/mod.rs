@@ -4,7 +4,7 @@
 //! * [`table`]: aligned text tables, and the profile table (`Snapshot::to_table`);
 //! * [`chrome`]: Chrome Trace Event JSON of a [`Trace`](crate::profile::trace::Trace);
 //! * [`folded`]: folded stacks of a trace; [`flamegraph`]: its flame graph (SVG, by inferno);
-//! * [`file`]: writing a file with nothing half-written left behind (temporary, then rename);
+//! * [`file`](mod@file): writing a file with nothing half-written left behind (temporary, then rename);
 //! * [`report`]: the self-contained HTML report of benchmark results, with plots.
 
 pub mod chrome;

@@ -29,8 +29,8 @@ mod local;
 mod registry;
 mod scope;
 mod slot;
-pub mod trace;
 pub mod snapshot;
+pub mod trace;
 
 pub use callsite::CallSite;
 pub use guard::{Guard, Span, TimedFuture, WrongThread};

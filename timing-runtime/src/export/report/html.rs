@@ -60,7 +60,10 @@ pub(super) fn summary_table(columns: &[(&str, &Stats)], format: &dyn Fn(f64) -> 
             }),
         ),
         ("mean", Box::new(|s: &Stats| format(s.mean()))),
-        ("standard deviation", Box::new(|s: &Stats| format(s.stddev()))),
+        (
+            "standard deviation",
+            Box::new(|s: &Stats| format(s.stddev())),
+        ),
         ("min", Box::new(|s: &Stats| format(s.min()))),
         ("max", Box::new(|s: &Stats| format(s.max()))),
         (
@@ -74,7 +77,10 @@ pub(super) fn summary_table(columns: &[(&str, &Stats)], format: &dyn Fn(f64) -> 
                 format!("{} / {}", o.mild(), o.severe())
             }),
         ),
-        ("coefficient of variation", Box::new(|s: &Stats| format!("{:.1} %", s.cv() * 100.0))),
+        (
+            "coefficient of variation",
+            Box::new(|s: &Stats| format!("{:.1} %", s.cv() * 100.0)),
+        ),
     ];
     for (name, cell) in &rows {
         let _ = write!(out, "<tr><td>{name}</td>");

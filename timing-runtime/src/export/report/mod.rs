@@ -51,7 +51,11 @@ pub enum Entry<'a> {
 /// assert!(html.contains("<title>nightly</title>") && html.contains("<svg") && html.contains("faster"));
 /// assert!(!html.contains("http://") || !html.contains("src=\"http"));
 /// ```
-pub fn write_report<W: Write>(entries: &[Entry<'_>], title: Option<&str>, mut writer: W) -> io::Result<()> {
+pub fn write_report<W: Write>(
+    entries: &[Entry<'_>],
+    title: Option<&str>,
+    mut writer: W,
+) -> io::Result<()> {
     let title = title.unwrap_or(DEFAULT_TITLE);
     let mut body = format!(
         "<p class=\"meta\">{} result(s) · made by performance_timing {}</p>\n",

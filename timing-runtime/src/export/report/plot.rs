@@ -21,7 +21,10 @@ pub(super) fn distributions(rows: &[(&str, &Stats)], format: &dyn Fn(f64) -> Str
     let height = MARGINS + ROW * rows.len() as u32;
     if let Err(e) = draw(&mut svg, height, rows, format) {
         // Drawing into a String cannot fail for I/O reasons; keep the page valid anyway.
-        return format!("<p>plot unavailable: {}</p>", super::html::escape(&e.to_string()));
+        return format!(
+            "<p>plot unavailable: {}</p>",
+            super::html::escape(&e.to_string())
+        );
     }
     svg
 }
@@ -34,9 +37,14 @@ fn draw(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let lo = rows.iter().map(|(_, s)| s.min()).fold(f64::INFINITY, f64::min);
+    let lo = rows
+        .iter()
+        .map(|(_, s)| s.min())
+        .fold(f64::INFINITY, f64::min);
     let hi = rows.iter().map(|(_, s)| s.max()).fold(0.0, f64::max);
-    let pad = ((hi - lo) * 0.05).max(hi.abs() * 1e-3).max(f64::MIN_POSITIVE);
+    let pad = ((hi - lo) * 0.05)
+        .max(hi.abs() * 1e-3)
+        .max(f64::MIN_POSITIVE);
     let (x0, x1) = ((lo - pad).max(0.0), hi + pad);
     let n = rows.len() as f64;
     let mut chart = ChartBuilder::on(&root)

@@ -47,11 +47,7 @@ pub(crate) struct SpanData {
 impl Trace {
     /// Builds the trace from each thread's raw records (`base`/`end`: the session's first and
     /// last clock readings; open spans end at `end`).
-    pub(crate) fn build(
-        base: u64,
-        end: u64,
-        raw: Vec<(u64, String, (Vec<RawSpan>, u64))>,
-    ) -> Self {
+    pub(crate) fn build(base: u64, end: u64, raw: Vec<(u64, String, (Vec<RawSpan>, u64))>) -> Self {
         let all_sites = registry::sites();
         let mut index_of = vec![u32::MAX; all_sites.len()];
         let mut sites = Vec::new();
