@@ -19,13 +19,9 @@ enum State {
 }
 
 /// A trace of spans: every ``@timed`` Python function and ``#[timed]`` Rust function called
-/// while it records, per thread, with start and end. Use it as a context manager::
-///
-///     with performance_timing.trace() as tr:
-///         run()
-///     tr.write_chrome_trace("trace.json")    # ui.perfetto.dev or chrome://tracing
-///     tr.write_flamegraph("flame.svg", title="run")
-///
+/// while it records, per thread, with start and end. Use it as a context manager — ``with
+/// performance_timing.trace() as tr: run()`` — then ``tr.write_chrome_trace("trace.json")``
+/// (ui.perfetto.dev or chrome://tracing) and ``tr.write_flamegraph("flame.svg", title="run")``.
 /// ``len(tr)`` is the number of spans kept and ``tr.dropped`` the number dropped because a
 /// thread's buffer was full; both, and the exports, are available once the block has ended.
 #[pyclass(frozen, module = "performance_timing", name = "Trace")]
