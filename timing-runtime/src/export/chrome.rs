@@ -20,7 +20,7 @@ impl Trace {
     ///
     /// ```
     /// use timing_runtime::{profile::trace, timed};
-    /// #[timed]
+    /// #[timed(name = "work")]
     /// fn work() -> u64 { 42 }
     /// let session = trace::start(100).unwrap();
     /// work();

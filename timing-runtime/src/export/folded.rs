@@ -16,9 +16,9 @@ impl Trace {
     ///
     /// ```
     /// use timing_runtime::{profile::trace, timed};
-    /// #[timed]
+    /// #[timed(name = "inner")]
     /// fn inner() { std::thread::sleep(std::time::Duration::from_millis(1)); }
-    /// #[timed]
+    /// #[timed(name = "outer")]
     /// fn outer() { inner(); }
     /// let session = trace::start(100).unwrap();
     /// outer();

@@ -49,7 +49,7 @@ impl Trace {
     /// last clock readings; open spans end at `end`).
     pub(crate) fn build(base: u64, end: u64, raw: Vec<(u64, String, (Vec<RawSpan>, u64))>) -> Self {
         let all_sites = registry::sites();
-        let mut index_of = vec![u32::MAX; all_sites.len()];
+        let mut index_of: Vec<u32> = vec![u32::MAX; all_sites.len()];
         let mut sites = Vec::new();
         let mut dropped = 0;
         let ns = |raw: u64| raw_to_nanos(raw.saturating_sub(base));
@@ -58,13 +58,19 @@ impl Trace {
         for (number, name, (records, thread_dropped)) in raw {
             dropped += thread_dropped;
             let mut site = |id: u32| -> u32 {
-                let slot = &mut index_of[id as usize];
-                if *slot == u32::MAX {
-                    let s = all_sites[id as usize];
-                    *slot = sites.len() as u32;
-                    sites.push((display_name(s), s.module_path().to_owned()));
+                let id = id as usize;
+                if index_of.len() <= id {
+                    index_of.resize(id + 1, u32::MAX);
                 }
-                *slot
+                if index_of[id] == u32::MAX {
+                    index_of[id] = sites.len() as u32;
+                    // Sites are registered before their spans are recorded, and read after.
+                    sites.push(match all_sites.get(id) {
+                        Some(s) => (display_name(s), s.module_path().to_owned()),
+                        None => (format!("site {id}"), String::new()),
+                    });
+                }
+                index_of[id]
             };
             let mut nest = Nesting::default();
             let mut slices = Vec::new();

@@ -67,9 +67,9 @@ pub struct Session {
 /// ```
 /// use timing_runtime::{profile::trace, timed};
 ///
-/// #[timed]
+/// #[timed(name = "leaf")]
 /// fn leaf() -> u32 { 1 }
-/// #[timed]
+/// #[timed(name = "outer")]
 /// fn outer() -> u32 { leaf() + leaf() }
 ///
 /// let session = trace::start(1000)?;
