@@ -116,7 +116,7 @@ impl PyTrace {
 
     /// Writes the flame graph of ``folded()`` to ``path`` as an interactive SVG (inferno),
     /// with ``title`` on top; nothing is left behind on ``OSError``.
-    #[pyo3(signature = (path, *, title = None), text_signature = "(path, *, title='Flame Graph')")]
+    #[pyo3(signature = (path, *, title = None), text_signature = "($self, path, *, title='Flame Graph')")]
     fn write_flamegraph(
         &self,
         py: Python<'_>,
