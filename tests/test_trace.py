@@ -137,6 +137,11 @@ def test_flamegraph_svg_parses_and_names_every_function(tmp_path):
         assert name in text
     assert "my &lt;flame&gt; graph" in text
     tr.write_flamegraph(tmp_path / "default.svg")  # title is optional
+    assert "Flame Graph" in (tmp_path / "default.svg").read_text(encoding="utf-8")
+    tr.write_flamegraph(str(tmp_path / "positional.svg"), "positional title")
+    assert "positional title" in (tmp_path / "positional.svg").read_text(encoding="utf-8")
+    with pytest.raises(TypeError, match="title"):
+        tr.write_flamegraph(tmp_path / "bad.svg", title=3)  # type: ignore[arg-type]
 
 
 def test_buffer_full_drops_and_counts():

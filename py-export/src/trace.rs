@@ -116,7 +116,7 @@ impl PyTrace {
 
     /// Writes the flame graph of ``folded()`` to ``path`` as an interactive SVG (inferno),
     /// with ``title`` on top; nothing is left behind on ``OSError``.
-    #[pyo3(signature = (path, *, title = None), text_signature = "($self, path, *, title='Flame Graph')")]
+    #[pyo3(signature = (path, title = None), text_signature = "($self, path, title='Flame Graph')")]
     fn write_flamegraph(
         &self,
         py: Python<'_>,
@@ -125,8 +125,8 @@ impl PyTrace {
     ) -> PyResult<()> {
         let path: PathBuf = args::path(path, "path")?;
         let title = match title {
-            Some(t) => args::string(t, "title")?,
-            None => DEFAULT_TITLE.to_owned(),
+            Some(t) if !t.is_none() => args::string(t, "title")?,
+            _ => DEFAULT_TITLE.to_owned(),
         };
         let trace = self.finished()?;
         py.detach(|| write_atomically(&path, |w| trace.write_flamegraph(w, &title)))

@@ -475,7 +475,7 @@ class Trace:
         """Writes Chrome Trace Event JSON (ui.perfetto.dev, chrome://tracing)."""
     def folded(self) -> str:
         """Folded stacks, self time in integer nanoseconds."""
-    def write_flamegraph(self, path: str | os.PathLike[str], *, title: str = "Flame Graph") -> None:
+    def write_flamegraph(self, path: str | os.PathLike[str], title: str = "Flame Graph") -> None:
         """Writes the flame graph of ``folded()`` as an SVG."""
 
 def trace(capacity: SupportsIndex = 1000000) -> Trace:

@@ -67,8 +67,10 @@ impl Frame {
         )
     }
 
-    /// [`Frame::begin`] while a trace session is active: also captures the span.
-    #[inline(never)]
+    /// [`Frame::begin`] while a trace session is active: also captures the span. Inline, with
+    /// the span's bookkeeping out of line and passed in registers, so the compiler keeps every
+    /// path's frame in registers (no frame copied through memory on the recording path).
+    #[inline(always)]
     fn begin_traced<T>(
         site: &'static CallSite,
         state: u64,
@@ -86,18 +88,14 @@ impl Frame {
         }) else {
             return (Open::Off, None);
         };
-        let (record, start) = match trace::open(id) {
-            Some((record, start)) => (Some(record), start),
-            None => (None, tsc::raw()),
-        };
-        let frame = Frame {
+        let frame = |start| Frame {
             slot,
             saved_children,
             start,
         };
-        let open = match record {
-            Some(record) => Open::Traced(frame, record),
-            None => Open::Recording(frame),
+        let open = match trace::open(id) {
+            (Some(record), start) => Open::Traced(frame(start), record),
+            (None, start) => Open::Recording(frame(start)),
         };
         (open, Some(extra))
     }
@@ -118,10 +116,16 @@ impl Frame {
         end
     }
 
-    /// [`Frame::end`] of a captured span: also closes the span.
+    /// [`Frame::end`] of a captured span, out of line (its parts passed in registers): also
+    /// closes the span.
     #[inline(never)]
-    fn end_traced(&self, record: NonNull<Record>) {
-        let end = with_local(|local| self.end(local)).unwrap_or_else(tsc::raw);
+    fn end_traced(slot: *const SiteSlot, start: u64, saved_children: u64, record: NonNull<Record>) {
+        let frame = Frame {
+            slot,
+            start,
+            saved_children,
+        };
+        let end = with_local(|local| frame.end(local)).unwrap_or_else(tsc::raw);
         trace::close(record, end);
     }
 }
@@ -135,7 +139,9 @@ impl Open {
                 with_local(|local| frame.end(local));
             }
             Open::Off => {}
-            Open::Traced(frame, record) => frame.end_traced(*record),
+            Open::Traced(frame, record) => {
+                Frame::end_traced(frame.slot, frame.start, frame.saved_children, *record)
+            }
         }
     }
 }
@@ -269,12 +275,11 @@ impl<F: Future> Future for TimedFuture<F> {
         };
         let saved = with_local(|l| l.children.get()).unwrap_or(0);
         let site = this.site;
-        let span = if state & TRACING != 0 {
+        let (span, t0) = if state & TRACING != 0 {
             trace::open(registry::site_id(site))
         } else {
-            None
+            (None, tsc::raw())
         };
-        let t0 = span.map_or_else(tsc::raw, |(_, t0)| t0);
         let start = if start == 0 {
             if span.is_some() {
                 this.session = trace::current_generation();
@@ -286,7 +291,7 @@ impl<F: Future> Future for TimedFuture<F> {
         this.start = Some(start);
         let result = inner.poll(cx);
         let t1 = tsc::raw();
-        if let Some((record, _)) = span {
+        if let Some(record) = span {
             trace::close(record, t1);
         }
         let busy = t1.saturating_sub(t0);

@@ -126,12 +126,13 @@ thread_local! {
 
 static THREAD_NUMBERS: AtomicU64 = AtomicU64::new(0);
 
-/// Opens a span of call site `site` on the calling thread: returns its record and its start
-/// (a raw clock reading taken after the bookkeeping), or `None` when the span is not captured
-/// (buffer full: counted as dropped; no session; thread shutting down).
-#[inline]
-pub(crate) fn open(site: u32) -> Option<(NonNull<Record>, u64)> {
-    TRACE
+/// Opens a span of call site `site` on the calling thread: returns its record (`None` when the
+/// span is not captured — buffer full: counted as dropped; no session; thread shutting down)
+/// and the span's start, a raw clock reading taken after the bookkeeping. Out of line, with its
+/// result in two registers, so that the code `#[timed]` inlines stays small.
+#[inline(never)]
+pub(crate) fn open(site: u32) -> (Option<NonNull<Record>>, u64) {
+    let opened = TRACE
         .try_with(|local| {
             let record = local.reserve()?;
             let depth = local.depth.get();
@@ -149,11 +150,15 @@ pub(crate) fn open(site: u32) -> Option<(NonNull<Record>, u64)> {
             Some((record, start))
         })
         .ok()
-        .flatten()
+        .flatten();
+    match opened {
+        Some((record, start)) => (Some(record), start),
+        None => (None, tsc::raw()),
+    }
 }
 
 /// Closes a span opened by [`open`] on this thread at raw clock reading `end`.
-#[inline]
+#[inline(never)]
 pub(crate) fn close(record: NonNull<Record>, end: u64) {
     // SAFETY: records live as long as their buffer, which the session (or this thread's
     // cursor) keeps alive until the trace is read; `depth` was written before publication.
