@@ -18,8 +18,10 @@ use super::session;
 use crate::clock::tsc;
 use crate::profile::registry::lock;
 
-/// Records per chunk (24 bytes each): memory grows in steps of about 192 KiB per thread.
-const CHUNK: usize = 8192;
+/// Records in a thread's first chunk (24 bytes each); chunks grow with the buffer (half of what
+/// it holds), up to [`MAX_CHUNK`] (3 MiB): a thread that records a few spans takes 24 KiB.
+const FIRST_CHUNK: usize = 1024;
+const MAX_CHUNK: usize = 1 << 17;
 
 /// The `depth` of a record that is an async slice (a whole future), not a span.
 pub(crate) const ASYNC: u32 = u32::MAX;
@@ -30,17 +32,6 @@ pub(crate) struct Record {
     depth: UnsafeCell<u32>,
     start: UnsafeCell<u64>,
     end: AtomicU64,
-}
-
-impl Default for Record {
-    fn default() -> Self {
-        Self {
-            site: UnsafeCell::new(0),
-            depth: UnsafeCell::new(0),
-            start: UnsafeCell::new(0),
-            end: AtomicU64::new(0),
-        }
-    }
 }
 
 /// A record as read at the end of a session.
@@ -158,7 +149,7 @@ pub(crate) fn open(site: u32) -> (Option<NonNull<Record>>, u64) {
 }
 
 /// Closes a span opened by [`open`] on this thread at raw clock reading `end`.
-#[inline(never)]
+#[inline]
 pub(crate) fn close(record: NonNull<Record>, end: u64) {
     // SAFETY: records live as long as their buffer, which the session (or this thread's
     // cursor) keeps alive until the trace is read; `depth` was written before publication.
@@ -262,13 +253,16 @@ impl TraceLocal {
         // SAFETY: only this thread touches `buffer`.
         let buffer = unsafe { &*self.buffer.get() }.as_ref()?;
         let next = self.next.get();
-        let room = buffer.capacity.saturating_sub(next).min(CHUNK);
+        let size = (next / 2).clamp(FIRST_CHUNK, MAX_CHUNK);
+        let room = buffer.capacity.saturating_sub(next).min(size);
         if room == 0 {
             let dropped = buffer.dropped.load(Ordering::Relaxed);
             buffer.dropped.store(dropped + 1, Ordering::Relaxed);
             return None;
         }
-        let chunk: Box<[Record]> = (0..room).map(|_| Record::default()).collect();
+        // SAFETY: an all-zero `Record` is a valid empty record (zero integers, an atomic 0).
+        // Zeroed memory comes from the allocator as is (fresh pages for large chunks).
+        let chunk: Box<[Record]> = unsafe { Box::<[Record]>::new_zeroed_slice(room).assume_init() };
         let first = chunk.as_ptr();
         lock(&buffer.chunks).push(chunk);
         // SAFETY: `first .. first + room` is the chunk just stored (a stable heap address).
