@@ -38,7 +38,7 @@ def clean(data: array.array) -> array.array:
 
 @timed
 def analyse(data: array.array) -> float:
-    seq, par = pt.compare_seq_vs_parallel(data, iterations=40)  # Rust, #[timed] kernels
+    seq, par = pt.compare_seq_vs_parallel(data, iterations=300)  # Rust, #[timed] kernels
     return seq.duration_secs / par.duration_secs
 
 
