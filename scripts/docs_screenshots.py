@@ -34,7 +34,7 @@ def main() -> int:
         subprocess.run(
             [sys.executable, str(ROOT / "examples" / "trace_pipeline.py"), str(out)], check=True
         )
-        chromium.screenshot(out / "flame.svg", docs / "trace_flamegraph.png", size=(1200, 140))
+        chromium.screenshot(out / "flame.svg", docs / "trace_flamegraph.png", size=(1200, 200))
 
         data = list(range(2_000))
         old = pt.bench(lambda: sorted(data, key=lambda x: -x), name="sort", max_time=1.0, progress=False)

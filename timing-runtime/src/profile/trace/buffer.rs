@@ -255,14 +255,11 @@ impl TraceLocal {
         let next = self.next.get();
         let size = (next / 2).clamp(FIRST_CHUNK, MAX_CHUNK);
         let room = buffer.capacity.saturating_sub(next).min(size);
-        if room == 0 {
+        let Some(chunk) = zeroed_records(room) else {
             let dropped = buffer.dropped.load(Ordering::Relaxed);
             buffer.dropped.store(dropped + 1, Ordering::Relaxed);
             return None;
-        }
-        // SAFETY: an all-zero `Record` is a valid empty record (zero integers, an atomic 0).
-        // Zeroed memory comes from the allocator as is (fresh pages for large chunks).
-        let chunk: Box<[Record]> = unsafe { Box::<[Record]>::new_zeroed_slice(room).assume_init() };
+        };
         let first = chunk.as_ptr();
         lock(&buffer.chunks).push(chunk);
         // SAFETY: `first .. first + room` is the chunk just stored (a stable heap address).
@@ -272,6 +269,23 @@ impl TraceLocal {
         }
         NonNull::new(first.cast_mut())
     }
+}
+
+/// `len` (> 0) empty records, zeroed by the allocator (fresh pages for large chunks, no pass
+/// over them); `None` for 0 or when the allocator has no memory (the span is then dropped).
+fn zeroed_records(len: usize) -> Option<Box<[Record]>> {
+    let layout = std::alloc::Layout::array::<Record>(len).ok()?;
+    if layout.size() == 0 {
+        return None;
+    }
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Record>();
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` is a fresh allocation of the layout of `[Record; len]`, all bytes zero,
+    // which is a valid `Record` (zero integers, an atomic 0); the box frees it with that layout.
+    Some(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) })
 }
 
 /// Whether the calling thread is the process's first thread (e.g. Python's main thread, which
