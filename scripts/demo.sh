@@ -11,6 +11,9 @@ run() {
 }
 run .venv/bin/python examples/tour.py
 run .venv/bin/python examples/profile_from_python.py
+run .venv/bin/python examples/trace_pipeline.py target/trace_pipeline
+echo "    the timeline: target/trace_pipeline/trace.json — open https://ui.perfetto.dev, 'Open trace file'"
+echo "    the flame graph: target/trace_pipeline/flame.svg — open it in a browser (click to zoom)"
 run cargo run --release --quiet -p performance-timing-examples --bin tour
 run cargo run --release --quiet -p performance-timing-examples --bin pipeline
 run cargo run --release --quiet -p performance-timing-examples --bin async_profile

@@ -15,6 +15,7 @@ ROWS = [
     ("two_instant_reads", "two `Instant::now()` reads"),
     ("plain_call", "plain call (what the `off` feature emits)"),
     ("timed_enabled", "`#[timed]`, recording"),
+    ("timed_tracing", "`#[timed]`, recording + trace session active"),
     ("timed_runtime_disabled", "`#[timed]`, runtime-disabled"),
     ("timed_two_threads", "`#[timed]`, two threads, same function"),
 ]

@@ -19,9 +19,10 @@ use crate::{args, repr};
 /// ``Stats``.
 #[pyclass(frozen, module = "performance_timing", name = "Comparison")]
 pub struct PyComparison {
-    inner: Comparison,
-    baseline: Stats,
-    candidate: Stats,
+    pub(crate) inner: Comparison,
+    /// The two results compared (also for the HTML report).
+    pub(crate) baseline: Stats,
+    pub(crate) candidate: Stats,
     ratios: Option<Vec<f64>>,
     warnings: Vec<String>,
 }

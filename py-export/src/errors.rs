@@ -1,11 +1,16 @@
 //! The one place where runtime errors become Python exceptions.
 
 use pyo3::PyErr;
+use std::path::Path;
+
 use pyo3::exceptions::{
-    PyKeyboardInterrupt, PyMemoryError, PyOSError, PyRuntimeError, PyValueError,
+    PyFileExistsError, PyFileNotFoundError, PyIsADirectoryError, PyKeyboardInterrupt,
+    PyMemoryError, PyNotADirectoryError, PyOSError, PyPermissionError, PyRuntimeError,
+    PyValueError,
 };
 use timing_runtime::export::http::NetError;
 use timing_runtime::profile::NoOpenScope;
+use timing_runtime::profile::trace::TraceError;
 use timing_runtime::{BenchError, TimingError};
 
 /// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures →
@@ -43,5 +48,39 @@ pub fn net_error(e: NetError) -> PyErr {
             PyErr::from(std::io::Error::new(source.kind(), e.to_string()))
         }
         NetError::Status { .. } => PyOSError::new_err(e.to_string()),
+    }
+}
+
+/// Maps a trace session that cannot start: another is active → `RuntimeError`; a bad
+/// capacity → `ValueError`.
+pub fn trace_error(e: TraceError) -> PyErr {
+    match e {
+        TraceError::AlreadyActive => PyRuntimeError::new_err(e.to_string()),
+        TraceError::Invalid(e) => timing_error(e),
+    }
+}
+
+/// Maps a failed file write to the `OSError` subclass Python would raise, with `errno`,
+/// message and `filename` set.
+pub fn io_error(path: &Path, e: std::io::Error) -> PyErr {
+    use std::io::ErrorKind;
+    let text = e.to_string();
+    // Python's own messages carry no "(os error N)" suffix: the errno is its own field.
+    let message = match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    };
+    let args = (
+        e.raw_os_error().unwrap_or(0),
+        message,
+        path.to_string_lossy().into_owned(),
+    );
+    match e.kind() {
+        ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
+        ErrorKind::PermissionDenied => PyPermissionError::new_err(args),
+        ErrorKind::IsADirectory => PyIsADirectoryError::new_err(args),
+        ErrorKind::NotADirectory => PyNotADirectoryError::new_err(args),
+        ErrorKind::AlreadyExists => PyFileExistsError::new_err(args),
+        _ => PyOSError::new_err(args),
     }
 }

@@ -17,6 +17,8 @@
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration`, `_format_rate` (the formatter, for the command line and the pytest plugin) |
+//! | `trace.rs` | `trace`, `Trace` (spans, Chrome trace, folded stacks, flame graph) |
+//! | `report.rs` | `report` (the HTML benchmark report) |
 //! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `timed`, `_scope` |
 //! | `prometheus.rs` | `serve_metrics`, `MetricsServer`, `push` (`Snapshot.to_prometheus` is in `profile/`) |
 
@@ -31,9 +33,11 @@ mod hardware;
 mod interrupt;
 mod profile;
 mod prometheus;
+mod report;
 mod repr;
 mod stats;
 mod timer;
+mod trace;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -94,6 +98,10 @@ fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("scaling_sweep.runs", scaling::SWEEP_RUNS)?;
     d.set_item("stream.iterations", stream::DEFAULT_ITERATIONS)?;
     d.set_item("serve_metrics.addr", metrics_server::DEFAULT_ADDR)?;
+    d.set_item(
+        "trace.capacity",
+        timing_runtime::profile::trace::DEFAULT_CAPACITY,
+    )?;
     Ok(d)
 }
 
@@ -125,9 +133,13 @@ mod native {
     #[pymodule_export]
     use crate::prometheus::{PyMetricsServer, push, serve_metrics};
     #[pymodule_export]
+    use crate::report::report;
+    #[pymodule_export]
     use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
+    #[pymodule_export]
+    use crate::trace::{PyTrace, trace};
 
     use super::*;
 

@@ -23,6 +23,10 @@ The functions and classes are implemented in Rust (``performance_timing._native`
 * ``Snapshot.to_prometheus``, ``serve_metrics`` / ``MetricsServer``, ``push``,
   ``PrometheusCollector`` — the profile for Prometheus (text format, a ``/metrics`` endpoint,
   the Pushgateway, a ``prometheus_client`` registry).
+* ``trace`` → ``Trace`` — a timeline of those spans per thread: Chrome trace JSON (Perfetto),
+  folded stacks and a flame graph;
+* ``report`` — a self-contained HTML report of ``Stats`` and ``Comparison`` results with plots
+  (also ``python -m performance_timing report old.json new.json -o report.html``).
 """
 
 from ._native import (
@@ -38,6 +42,7 @@ from ._native import (
     Stats,
     Timer,
     TimerResult,
+    Trace,
     __version__,
     bench,
     bench_pair,
@@ -50,6 +55,7 @@ from ._native import (
     is_enabled,
     measure_memory_throughput,
     push,
+    report,
     reset,
     scaling_sweep,
     serve_metrics,
@@ -57,6 +63,7 @@ from ._native import (
     snapshot,
     stream,
     timed,
+    trace,
 )
 from ._prometheus import PrometheusCollector
 
@@ -74,6 +81,7 @@ __all__ = [
     "Stats",
     "Timer",
     "TimerResult",
+    "Trace",
     "__version__",
     "bench",
     "bench_pair",
@@ -86,6 +94,7 @@ __all__ = [
     "is_enabled",
     "measure_memory_throughput",
     "push",
+    "report",
     "reset",
     "scaling_sweep",
     "serve_metrics",
@@ -93,4 +102,5 @@ __all__ = [
     "snapshot",
     "stream",
     "timed",
+    "trace",
 ]

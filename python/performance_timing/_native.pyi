@@ -1,6 +1,7 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, TypeVar, final, overload
 
@@ -22,6 +23,7 @@ __all__ = [
     "Stats",
     "Timer",
     "TimerResult",
+    "Trace",
     "__version__",
     "bench",
     "bench_pair",
@@ -34,6 +36,7 @@ __all__ = [
     "is_enabled",
     "measure_memory_throughput",
     "push",
+    "report",
     "reset",
     "scaling_sweep",
     "serve_metrics",
@@ -41,6 +44,7 @@ __all__ = [
     "snapshot",
     "stream",
     "timed",
+    "trace",
     "_DEFAULTS",
     "_format_duration",
     "_format_rate",
@@ -563,3 +567,36 @@ def compare(
     baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01, paired: bool = False
 ) -> Comparison:
     """Compares ``candidate`` with ``baseline``: ratio of medians, interval, p-value, verdict."""
+
+@final
+class Trace:
+    """Spans of every thread captured while entered (``with trace() as tr: …``)."""
+
+    def __enter__(self) -> Trace: ...
+    def __exit__(
+        self,
+        _exc_type: type[BaseException] | None = None,
+        _exc_value: BaseException | None = None,
+        _traceback: TracebackType | None = None,
+    ) -> bool: ...
+    def __len__(self) -> int: ...
+    @property
+    def dropped(self) -> int:
+        """Spans dropped because a thread's buffer was full."""
+    def write_chrome_trace(self, path: str | os.PathLike[str]) -> None:
+        """Writes Chrome Trace Event JSON (ui.perfetto.dev, chrome://tracing)."""
+    def folded(self) -> str:
+        """Folded stacks, self time in integer nanoseconds."""
+    def write_flamegraph(self, path: str | os.PathLike[str], title: str = "Flame Graph") -> None:
+        """Writes the flame graph of ``folded()`` as an SVG."""
+
+def trace(capacity: SupportsIndex = 1000000) -> Trace:
+    """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
+
+def report(
+    results: Sequence[Stats | Comparison],
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+) -> None:
+    """Writes a self-contained HTML report of benchmark results and comparisons."""

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use timing_runtime::clock::tsc;
-use timing_runtime::{profile, timed};
+use timing_runtime::profile::{self, trace};
+use timing_runtime::timed;
 
 /// The function body every variant shares.
 #[inline(never)]
@@ -45,6 +46,22 @@ fn overhead(c: &mut Criterion) {
     g.bench_function("timed_enabled", |b| {
         profile::set_enabled(true);
         b.iter(|| instrumented(black_box(1)))
+    });
+    g.bench_function("timed_tracing", |b| {
+        profile::set_enabled(true);
+        // A fresh session per sample, large enough that every call is captured (none dropped).
+        b.iter_custom(|iters| {
+            let session = trace::start(usize::try_from(iters).unwrap_or(usize::MAX).max(1))
+                .expect("no other session");
+            let start = Instant::now();
+            for _ in 0..iters {
+                instrumented(black_box(1));
+            }
+            let elapsed = start.elapsed();
+            let trace = session.finish();
+            assert_eq!(trace.dropped(), 0);
+            elapsed
+        })
     });
     g.bench_function("timed_runtime_disabled", |b| {
         profile::set_enabled(false);

@@ -444,3 +444,13 @@ pub fn labels(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Vec<(Strin
     }
     Ok(pairs)
 }
+
+/// A file system path: a `str` or an `os.PathLike` (``TypeError`` naming `name` otherwise).
+pub fn path(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::path::PathBuf> {
+    obj.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be a str or os.PathLike, not {}",
+            type_name(obj)
+        ))
+    })
+}

@@ -8,6 +8,7 @@ examples) and ``run(args, out) -> int`` (its exit status):
 * ``run`` (:mod:`.run`) — run a program as ``__main__`` and print its profile at exit;
 * ``show`` (:mod:`.show`) — print a saved ``Stats``, list of ``Stats`` or profile snapshot;
 * ``history`` (:mod:`.history`) — each benchmark's median over the runs of a results history.
+* ``report`` (:mod:`.report`) — an HTML report with plots of saved results or a comparison.
 
 Shared pieces: :mod:`.files` reads result files (``load_stats``, ``load_json``; every error is
 one line naming the file and the line and column in it), :mod:`.status` holds the exit
@@ -24,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from . import compare, history, run, show, timeit
+from . import compare, history, report, run, show, timeit
 from .compare import parse_percent
 from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION
 
@@ -38,7 +39,7 @@ __all__ = [
     "parse_percent",
 ]
 
-COMMANDS = (compare, timeit, run, show, history)
+COMMANDS = (compare, report, timeit, run, show, history)
 
 
 class Parser(argparse.ArgumentParser):

@@ -3,13 +3,15 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
 use super::callsite::CallSite;
 use super::local::{Local, with_local};
-use super::registry::{self, ENABLED, STATE, epoch_of};
+use super::registry::{self, ENABLED, STATE, TRACING, epoch_of, recording};
 use super::slot::SiteSlot;
+use super::trace::buffer::{self as trace, Record};
 use crate::clock::tsc;
 
 /// One open frame: where to record, when it started and the children-sum when it started.
@@ -19,17 +21,32 @@ struct Frame {
     saved_children: u64,
 }
 
+/// A frame as opened: not at all (recording off), recording, or recording and captured as a
+/// span of the active trace session.
+enum Open {
+    Recording(Frame),
+    Off,
+    Traced(Frame, NonNull<Record>),
+}
+
 impl Frame {
-    /// Opens a frame, or returns `None` when recording is off (one relaxed load).
-    /// `on_local` runs with the thread's recorder before the clock is read.
+    /// Opens a frame (one relaxed load when recording is off). `on_local` runs with the
+    /// thread's recorder before the clock is read.
+    ///
+    /// Recording without a trace session takes exactly the path it took before span capture
+    /// existed: "off" and "tracing" both clear bit 0 of `STATE`, so its one test sends both to
+    /// the branch below it.
     #[inline(always)]
-    fn begin<T>(site: &'static CallSite, on_local: impl FnOnce(&Local) -> T) -> Option<(Frame, T)> {
+    fn begin<T>(site: &'static CallSite, on_local: impl FnOnce(&Local) -> T) -> (Open, Option<T>) {
         let state = STATE.load(Ordering::Relaxed);
         if state & ENABLED == 0 {
-            return None;
+            if state & TRACING == 0 {
+                return (Open::Off, None);
+            }
+            return Self::begin_traced(site, state, on_local);
         }
         let id = registry::site_id(site);
-        let (slot, saved_children, extra) = with_local(|local| {
+        let Some((slot, saved_children, extra)) = with_local(|local| {
             let slot = local.slot(id, epoch_of(state));
             slot.enter_frame();
             (
@@ -37,20 +54,55 @@ impl Frame {
                 local.children.get(),
                 on_local(local),
             )
-        })?;
-        Some((
-            Frame {
+        }) else {
+            return (Open::Off, None);
+        };
+        (
+            Open::Recording(Frame {
                 slot,
                 saved_children,
                 start: tsc::raw(),
-            },
-            extra,
-        ))
+            }),
+            Some(extra),
+        )
     }
 
-    /// Closes the frame on the thread that opened it.
+    /// [`Frame::begin`] while a trace session is active: also captures the span. Inline, with
+    /// the span's bookkeeping out of line and passed in registers, so the compiler keeps every
+    /// path's frame in registers (no frame copied through memory on the recording path).
     #[inline(always)]
-    fn end(&self, local: &Local) {
+    fn begin_traced<T>(
+        site: &'static CallSite,
+        state: u64,
+        on_local: impl FnOnce(&Local) -> T,
+    ) -> (Open, Option<T>) {
+        let id = registry::site_id(site);
+        let Some((slot, saved_children, extra)) = with_local(|local| {
+            let slot = local.slot(id, epoch_of(state));
+            slot.enter_frame();
+            (
+                slot as *const SiteSlot,
+                local.children.get(),
+                on_local(local),
+            )
+        }) else {
+            return (Open::Off, None);
+        };
+        let frame = |start| Frame {
+            slot,
+            saved_children,
+            start,
+        };
+        let open = match trace::open(id) {
+            (Some(record), start) => Open::Traced(frame(start), record),
+            (None, start) => Open::Recording(frame(start)),
+        };
+        (open, Some(extra))
+    }
+
+    /// Closes the frame on the thread that opened it; returns the clock reading at its end.
+    #[inline(always)]
+    fn end(&self, local: &Local) -> u64 {
         let end = tsc::raw();
         let inclusive = end.saturating_sub(self.start);
         let children = local.children.get().wrapping_sub(self.saved_children);
@@ -61,6 +113,36 @@ impl Frame {
         let slot = unsafe { &*self.slot };
         let outermost = slot.exit_frame();
         slot.record(inclusive, inclusive.saturating_sub(children), outermost);
+        end
+    }
+
+    /// [`Frame::end`] of a captured span, out of line (its parts passed in registers): also
+    /// closes the span.
+    #[inline(never)]
+    fn end_traced(slot: *const SiteSlot, start: u64, saved_children: u64, record: NonNull<Record>) {
+        let frame = Frame {
+            slot,
+            start,
+            saved_children,
+        };
+        let end = with_local(|local| frame.end(local)).unwrap_or_else(tsc::raw);
+        trace::close(record, end);
+    }
+}
+
+impl Open {
+    /// Closes the frame (on the thread that opened it).
+    #[inline(always)]
+    fn close(&self) {
+        match self {
+            Open::Recording(frame) => {
+                with_local(|local| frame.end(local));
+            }
+            Open::Off => {}
+            Open::Traced(frame, record) => {
+                Frame::end_traced(frame.slot, frame.start, frame.saved_children, *record)
+            }
+        }
     }
 }
 
@@ -71,7 +153,7 @@ impl Frame {
 /// outermost frame.
 #[must_use = "the call is recorded when the guard is dropped"]
 pub struct Guard {
-    frame: Option<Frame>,
+    open: Open,
 }
 
 impl Guard {
@@ -79,7 +161,7 @@ impl Guard {
     #[inline(always)]
     pub fn enter(site: &'static CallSite) -> Self {
         Self {
-            frame: Frame::begin(site, |_| ()).map(|(frame, ())| frame),
+            open: Frame::begin(site, |_| ()).0,
         }
     }
 }
@@ -87,16 +169,14 @@ impl Guard {
 impl Drop for Guard {
     #[inline(always)]
     fn drop(&mut self) {
-        if let Some(frame) = &self.frame {
-            with_local(|local| frame.end(local));
-        }
+        self.open.close();
     }
 }
 
 /// A manually opened and closed frame that may be moved between threads but must be closed
 /// on the thread that opened it (this is what Python's `timed` uses).
 pub struct Span {
-    frame: Option<Frame>,
+    open: Open,
     thread: u64,
 }
 
@@ -114,44 +194,36 @@ pub struct WrongThread;
 impl Span {
     /// Opens a frame of `site` on the calling thread (an inert span when recording is off).
     pub fn open(site: &'static CallSite) -> Self {
-        match Frame::begin(site, Local::token) {
-            Some((frame, thread)) => Self {
-                frame: Some(frame),
-                thread,
-            },
-            None => Self {
-                frame: None,
-                thread: 0,
-            },
+        let (open, thread) = Frame::begin(site, Local::token);
+        Self {
+            open,
+            thread: thread.unwrap_or(0),
         }
     }
 
     /// Closes and records the frame. On another thread nothing is recorded and
     /// [`WrongThread`] is returned.
     pub fn close(mut self) -> Result<(), WrongThread> {
-        let Some(frame) = self.frame.take() else {
+        let open = std::mem::replace(&mut self.open, Open::Off);
+        if matches!(open, Open::Off) {
             return Ok(());
-        };
-        with_local(|local| {
-            if local.token() == self.thread {
-                frame.end(local);
+        }
+        match with_local(|local| local.token()) {
+            Some(thread) if thread == self.thread => {
+                open.close();
                 Ok(())
-            } else {
-                Err(WrongThread)
             }
-        })
-        .unwrap_or(Ok(()))
+            Some(_) => Err(WrongThread),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for Span {
     fn drop(&mut self) {
-        if let Some(frame) = self.frame.take() {
-            with_local(|local| {
-                if local.token() == self.thread {
-                    frame.end(local);
-                }
-            });
+        let open = std::mem::replace(&mut self.open, Open::Off);
+        if !matches!(open, Open::Off) && with_local(|local| local.token()) == Some(self.thread) {
+            open.close();
         }
     }
 }
@@ -160,13 +232,17 @@ impl Drop for Span {
 ///
 /// Inclusive time is wall time from the first poll to completion, across `.await`s and
 /// threads; self time is the time spent inside this future's polls minus timed calls made
-/// within them. It is `Send` whenever the wrapped future is.
+/// within them. It is `Send` whenever the wrapped future is. While a trace session is active,
+/// each poll is captured as a span on the thread that ran it, and a future first polled during
+/// the session is also captured as one async slice from its first poll to completion.
 pub struct TimedFuture<F> {
     site: &'static CallSite,
     inner: F,
     /// Raw clock reading at the first poll; 0 before it; `None` when recording was off.
     start: Option<u64>,
     self_time: u64,
+    /// The trace session its first poll was captured in (0: none).
+    session: u64,
 }
 
 impl<F> TimedFuture<F> {
@@ -177,6 +253,7 @@ impl<F> TimedFuture<F> {
             inner,
             start: Some(0),
             self_time: 0,
+            session: 0,
         }
     }
 }
@@ -189,20 +266,35 @@ impl<F: Future> Future for TimedFuture<F> {
         // plain data.
         let this = unsafe { self.get_unchecked_mut() };
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        if this.start == Some(0) && STATE.load(Ordering::Relaxed) & ENABLED == 0 {
+        let state = STATE.load(Ordering::Relaxed);
+        if this.start == Some(0) && !recording(state) {
             this.start = None;
         }
         let Some(start) = this.start else {
             return inner.poll(cx);
         };
         let saved = with_local(|l| l.children.get()).unwrap_or(0);
-        let t0 = tsc::raw();
-        let start = if start == 0 { t0.max(1) } else { start };
+        let site = this.site;
+        let (span, t0) = if state & TRACING != 0 {
+            trace::open(registry::site_id(site))
+        } else {
+            (None, tsc::raw())
+        };
+        let start = if start == 0 {
+            if span.is_some() {
+                this.session = trace::current_generation();
+            }
+            t0.max(1)
+        } else {
+            start
+        };
         this.start = Some(start);
         let result = inner.poll(cx);
         let t1 = tsc::raw();
+        if let Some(record) = span {
+            trace::close(record, t1);
+        }
         let busy = t1.saturating_sub(t0);
-        let site = this.site;
         let self_time = &mut this.self_time;
         with_local(|local| {
             let children = local.children.get().wrapping_sub(saved);
@@ -214,6 +306,9 @@ impl<F: Future> Future for TimedFuture<F> {
                 slot.record(t1.saturating_sub(start), *self_time, true);
             }
         });
+        if result.is_ready() && this.session != 0 {
+            trace::push_async(this.session, registry::site_id(site), start, t1);
+        }
         result
     }
 }

@@ -30,6 +30,7 @@ mod registry;
 mod scope;
 mod slot;
 pub mod snapshot;
+pub mod trace;
 
 pub use callsite::CallSite;
 pub use guard::{Guard, Span, TimedFuture, WrongThread};

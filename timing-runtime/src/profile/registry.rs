@@ -2,20 +2,47 @@
 //! the counters of threads that have exited.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::callsite::{CallSite, UNREGISTERED};
 use super::slot::{SiteSlot, SlotData};
 
 /// The profiler's switches and reset epoch in one word, so that the hot path reads them all
-/// with one relaxed load: bit 0 is "recording enabled", bit 1 is reserved for "a trace session
-/// is capturing spans", bits 2.. are the reset epoch.
+/// with one relaxed load: bit 0 ([`ENABLED`]) is "recording, no trace session", bit 1
+/// ([`TRACING`]) is "recording, and a trace session is capturing spans" (never both; recording
+/// is on when either is set, see [`recording`]), bits 2.. are the reset epoch. So the hot path's
+/// one test of bit 0 sends both "off" and "tracing" to the same out-of-line branch, and
+/// recording without a session runs exactly the instructions it ran before tracing existed.
 pub(crate) static STATE: AtomicU64 = AtomicU64::new(ENABLED);
 pub(crate) const ENABLED: u64 = 1;
-/// Bit 1 of [`STATE`]: a trace session is active (reserved for span capture).
-#[allow(dead_code)]
+/// Bit 1 of [`STATE`]: recording, and a trace session is capturing spans.
 pub(crate) const TRACING: u64 = 2;
+/// Whether a trace session is active (the source of truth for which of [`ENABLED`] and
+/// [`TRACING`] "on" means). Written only under [`SWITCHES`].
+static SESSION_ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Serialises the writers of the two switches (`set_enabled`, `set_tracing`).
+static SWITCHES: Mutex<()> = Mutex::new(());
+
+/// Whether a [`STATE`] value means "recording" (with or without a trace session).
+#[inline(always)]
+pub(crate) fn recording(state: u64) -> bool {
+    state & (ENABLED | TRACING) != 0
+}
+
+/// Starts or stops span capture (a trace session); recording itself stays as it was.
+pub(crate) fn set_tracing(active: bool) {
+    let _switches = lock(&SWITCHES);
+    SESSION_ACTIVE.store(active, Ordering::Relaxed);
+    let on = if active { TRACING } else { ENABLED };
+    let _ = STATE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+        Some(if recording(s) {
+            (s & !(ENABLED | TRACING)) | on
+        } else {
+            s
+        })
+    });
+}
 /// The first bit of the epoch in [`STATE`]: adding it starts a new epoch.
 const EPOCH_UNIT: u64 = 4;
 
@@ -156,16 +183,22 @@ pub(crate) fn retire(record: &Arc<ThreadRecord>) {
 
 /// Turns recording on or off. Off, an instrumented call costs one relaxed atomic load.
 pub fn set_enabled(enabled: bool) {
-    if enabled {
-        STATE.fetch_or(ENABLED, Ordering::Relaxed);
+    let _switches = lock(&SWITCHES);
+    let on = if !enabled {
+        0
+    } else if SESSION_ACTIVE.load(Ordering::Relaxed) {
+        TRACING
     } else {
-        STATE.fetch_and(!ENABLED, Ordering::Relaxed);
-    }
+        ENABLED
+    };
+    let _ = STATE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+        Some((s & !(ENABLED | TRACING)) | on)
+    });
 }
 
 /// Whether recording is on (it is by default).
 pub fn is_enabled() -> bool {
-    STATE.load(Ordering::Relaxed) & ENABLED != 0
+    recording(STATE.load(Ordering::Relaxed))
 }
 
 /// Forgets everything recorded so far, in every thread. Threads keep recording; a call in

@@ -6,7 +6,7 @@
 //! * the text table is printed by [`crate::export::table`].
 
 pub mod json;
-mod naming;
+pub(crate) mod naming;
 
 pub use json::{ProfileDocument, RecordDocument, ThreadDocument};
 

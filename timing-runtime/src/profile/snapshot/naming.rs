@@ -4,7 +4,7 @@
 use crate::profile::callsite::CallSite;
 
 /// The name shown for `site`: its explicit name, or its path relative to its module.
-pub(super) fn display_name(site: &CallSite) -> String {
+pub(crate) fn display_name(site: &CallSite) -> String {
     match site.explicit_name() {
         Some(name) => name.to_owned(),
         None => path_name(site.raw_path(), site.module_path()),

@@ -1,0 +1,127 @@
+//! The HTML benchmark report: one self-contained file (no network: inline CSS and SVG, no
+//! scripts or fonts fetched) with, per result, a plot of the samples' distribution (strip
+//! plot: every sample, the median and its 95 % interval, outliers in orange) and a summary
+//! table; per comparison, the two distributions side by side and the ratio with its interval,
+//! coloured by the verdict.
+//!
+//! Plots are drawn by [`plotters`] (criterion's plotting library) with its SVG backend only
+//! (no font or bitmap dependencies: text is left to the browser).
+
+mod html;
+mod plot;
+
+use std::io::{self, Write};
+
+pub(crate) use html::escape;
+
+use crate::format;
+use crate::stats::{Comparison, Stats, Verdict};
+
+/// The title of a report when none is given.
+pub const DEFAULT_TITLE: &str = "Benchmark report";
+
+/// One item of a report.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    /// One benchmark result.
+    Stats(&'a Stats),
+    /// A comparison, with the two results it compared.
+    Comparison {
+        /// The baseline result.
+        baseline: &'a Stats,
+        /// The candidate result.
+        candidate: &'a Stats,
+        /// `compare(baseline, candidate)`.
+        comparison: &'a Comparison,
+    },
+}
+
+/// Writes the report of `entries` as one HTML page titled `title` (or [`DEFAULT_TITLE`]).
+///
+/// ```
+/// use timing_runtime::export::report::{Entry, write_report};
+/// use timing_runtime::stats::{Stats, compare::compare};
+/// let old = Stats::from_samples("old", (0..30).map(|i| 2e-6 + i as f64 * 1e-8).collect(), 10).unwrap();
+/// let new = Stats::from_samples("new", (0..30).map(|i| 1e-6 + i as f64 * 1e-8).collect(), 10).unwrap();
+/// let c = compare(&old, &new, 0.01).unwrap();
+/// let mut html = Vec::new();
+/// write_report(&[Entry::Stats(&old), Entry::Comparison { baseline: &old, candidate: &new, comparison: &c }],
+///              Some("nightly"), &mut html).unwrap();
+/// let html = String::from_utf8(html).unwrap();
+/// assert!(html.contains("<title>nightly</title>") && html.contains("<svg") && html.contains("faster"));
+/// assert!(!html.contains("http://") || !html.contains("src=\"http"));
+/// ```
+pub fn write_report<W: Write>(
+    entries: &[Entry<'_>],
+    title: Option<&str>,
+    mut writer: W,
+) -> io::Result<()> {
+    let title = title.unwrap_or(DEFAULT_TITLE);
+    let mut body = format!(
+        "<p class=\"meta\">{} result(s) · made by performance_timing {}</p>\n",
+        entries.len(),
+        env!("CARGO_PKG_VERSION")
+    );
+    for entry in entries {
+        body.push_str(&match *entry {
+            Entry::Stats(stats) => stats_section(stats),
+            Entry::Comparison {
+                baseline,
+                candidate,
+                comparison,
+            } => comparison_section(baseline, candidate, comparison),
+        });
+    }
+    writer.write_all(html::page(title, &body).as_bytes())?;
+    writer.flush()
+}
+
+/// How values of `stats` are printed: durations for seconds, else `value unit`.
+fn formatter(stats: &Stats) -> impl Fn(f64) -> String + use<> {
+    let unit = stats.unit().to_owned();
+    move |v: f64| {
+        if unit == "s" {
+            format::duration(v)
+        } else {
+            format!("{v:.4} {unit}")
+        }
+    }
+}
+
+fn stats_section(stats: &Stats) -> String {
+    let fmt = formatter(stats);
+    format!(
+        "<section>\n<h2>{}</h2>\n{}\n{}</section>\n",
+        escape(stats.name()),
+        plot::distributions(&[(stats.name(), stats)], &fmt),
+        html::summary_table(&[(stats.name(), stats)], &fmt)
+    )
+}
+
+fn comparison_section(baseline: &Stats, candidate: &Stats, c: &Comparison) -> String {
+    let fmt = formatter(baseline);
+    let class = match c.verdict {
+        Verdict::Faster => "faster",
+        Verdict::Slower => "slower",
+        Verdict::NoChange => "nochange",
+    };
+    let heading = if baseline.name() == candidate.name() {
+        escape(baseline.name())
+    } else {
+        format!("{} → {}", escape(baseline.name()), escape(candidate.name()))
+    };
+    let columns = [("baseline", baseline), ("candidate", candidate)];
+    format!(
+        "<section>\n<h2>{heading}</h2>\n<p><span class=\"verdict {class}\">{verdict}</span> \
+         ratio (candidate / baseline median) <b>{ratio:.3}</b>, 95 % interval {lo:.3} – {hi:.3}, \
+         p-value {p:.2e}, noise floor {noise} %</p>\n{plot}\n{table}</section>\n",
+        verdict = c.verdict,
+        ratio = c.ratio,
+        lo = c.ci.0,
+        hi = c.ci.1,
+        p = c.p_value,
+        noise = c.noise * 100.0,
+        plot = plot::distributions(&columns, &fmt),
+        table = html::summary_table(&columns, &fmt),
+    )
+}
