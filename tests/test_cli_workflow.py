@@ -3,7 +3,6 @@ output, argv and exit codes passed through, the results history."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 import shutil
@@ -18,8 +17,6 @@ from performance_timing import Stats
 from performance_timing.cli import history
 from performance_timing.cli.files import load_stats
 
-HAS_ITERATIONS = "iterations" in inspect.signature(pt.bench).parameters
-HAS_TRACE = hasattr(pt, "trace")
 HAS_SNAPSHOT_LOAD = hasattr(pt.Snapshot, "from_json")
 
 
@@ -54,7 +51,6 @@ def test_timeit_lines_and_shared_names_as_timeit():
     assert r.stdout.startswith("x += 1; assert x > 0 and y == 2\n")
 
 
-@pytest.mark.skipif(not HAS_ITERATIONS, reason="bench(iterations=...) not in this build yet")
 def test_timeit_number_and_repeat_are_exact(tmp_path):
     out = tmp_path / "t.json"
     r = cli("timeit", "-n", "7", "-r", "4", "pass", "--json", str(out))
@@ -157,7 +153,6 @@ def test_run_module(tmp_path):
     assert "argv ['5'] name __main__" in r.stdout and "performance_timing profile of mypkg.tool" in r.stdout
 
 
-@pytest.mark.skipif(not HAS_TRACE, reason="performance_timing.trace not in this build yet")
 def test_run_trace_and_flamegraph(tmp_path):
     script = tmp_path / "prog.py"
     script.write_text(SCRIPT)

@@ -65,8 +65,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.program:
         return fail("give a script (run script.py [args…]) or a module (run -m module [args…])")
     target, *rest = args.program
-    if (args.trace or args.flamegraph) and not hasattr(pt, "trace"):
-        return fail("--trace/--flamegraph need performance_timing.trace, which this build lacks")
     if args.module:
         try:
             found = importlib.util.find_spec(target) is not None
