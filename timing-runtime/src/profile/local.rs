@@ -82,7 +82,7 @@ impl Local {
     #[cold]
     fn add_slot(&self, site_id: u32) -> &SiteSlot {
         let record = self.record();
-        let slot = Arc::new(SiteSlot::new(site_id));
+        let slot = Arc::new(SiteSlot::new(site_id, &record.slots));
         let ptr = Arc::as_ptr(&slot);
         registry::lock(&record.slots).push(slot);
         // SAFETY: owner-only access, as in `slot`.

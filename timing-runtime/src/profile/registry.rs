@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::callsite::{CallSite, UNREGISTERED};
-use super::slot::{SiteSlot, SlotData};
+use super::slot::{SlotData, SlotList};
 
 /// The profiler's switches and reset epoch in one word, so that the hot path reads them all
 /// with one relaxed load: bit 0 is "recording enabled", bit 1 is reserved for "a trace session
@@ -42,7 +42,7 @@ pub(crate) struct ThreadRecord {
     pub(crate) number: u64,
     /// The epoch the slots were last cleared for; older means "reset since".
     pub(crate) epoch: AtomicU64,
-    pub(crate) slots: Mutex<Vec<Arc<SiteSlot>>>,
+    pub(crate) slots: SlotList,
 }
 
 pub(crate) struct Threads {

@@ -1,17 +1,27 @@
 //! One call site's counters in one thread: written by that thread only, read by snapshots.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering, fence};
+use std::sync::{Arc, Mutex};
 
-use super::histogram::{Histogram, OwnedHistogram};
+use super::histogram::{Histogram, bucket_index};
+use super::owned_histogram::OwnedHistogram;
+use crate::clock::tsc;
+
+/// One thread's slots, behind the lock that readers of the slots hold (see
+/// [`OwnedHistogram`]).
+pub(crate) type SlotList = Mutex<Vec<Arc<SiteSlot>>>;
 
 /// The counters of one call site in one thread, in raw clock units.
 ///
 /// Only the owning thread writes (relaxed load + store, no locked instructions); a
 /// per-slot sequence lock lets a snapshot read the scalar counters consistently without
-/// stopping the writer. The histogram is read without the lock: it may lag the counters by the
-/// calls in flight at that instant.
+/// stopping the writer. The histogram (in nanosecond buckets) is read under the owner's slot
+/// lock but outside the sequence lock: it may lag the counters by the calls in flight.
 pub(crate) struct SiteSlot {
     pub(crate) site_id: u32,
+    /// The owning thread's slot list, whose lock guards histogram growth against readers.
+    /// It outlives the slot (the list owns it).
+    owner: *const SlotList,
     seq: AtomicU64,
     calls: AtomicU64,
     sum: AtomicU64,
@@ -65,10 +75,18 @@ fn bump(cell: &AtomicU64, by: u64) {
     );
 }
 
+// SAFETY: the raw pointer is to a `Mutex` (Sync) that outlives the slot; every other field is
+// atomic.
+unsafe impl Send for SiteSlot {}
+// SAFETY: as above.
+unsafe impl Sync for SiteSlot {}
+
 impl SiteSlot {
-    pub(crate) fn new(site_id: u32) -> Self {
+    /// A slot of `site_id` owned by the thread whose slot list is `owner`.
+    pub(crate) fn new(site_id: u32, owner: &SlotList) -> Self {
         Self {
             site_id,
+            owner,
             seq: AtomicU64::new(0),
             calls: AtomicU64::new(0),
             sum: AtomicU64::new(0),
@@ -110,7 +128,8 @@ impl SiteSlot {
     }
 
     /// Owner only: records one call of `inclusive` raw ticks, `self_time` of them outside
-    /// timed children; `inclusive` is added to the total only for an outermost frame.
+    /// timed children; `inclusive` is added to the total only for an outermost frame. The
+    /// histogram counts `inclusive` converted to nanoseconds (a multiply and a shift).
     #[inline(always)]
     pub(crate) fn record(&self, inclusive: u64, self_time: u64, outermost: bool) {
         let s = self.write_begin();
@@ -126,11 +145,17 @@ impl SiteSlot {
         if inclusive > self.max.load(Ordering::Relaxed) {
             self.max.store(inclusive, Ordering::Relaxed);
         }
-        self.histogram.record(inclusive);
         self.write_end(s);
+        // Outside the sequence lock: adding a chunk takes the slot lock, which a reader holds
+        // while it waits for the sequence to settle.
+        // SAFETY: the owner's slot list outlives its slots.
+        let owner = unsafe { &*self.owner };
+        self.histogram
+            .record(bucket_index(tsc::scale_to_nanos(inclusive)), owner);
     }
 
-    /// Owner only: forgets every call (the recursion depth is kept: frames may be live).
+    /// Owner only, holding the slot lock: forgets every call and frees the histogram's
+    /// memory (the recursion depth is kept: frames may be live).
     pub(crate) fn clear(&self) {
         let s = self.write_begin();
         self.calls.store(0, Ordering::Relaxed);
@@ -143,7 +168,7 @@ impl SiteSlot {
         self.write_end(s);
     }
 
-    /// Any thread: a consistent copy of the counters.
+    /// Any thread holding the slot lock: a consistent copy of the counters.
     pub(crate) fn read(&self) -> SlotData {
         let mut spins = 0u32;
         loop {

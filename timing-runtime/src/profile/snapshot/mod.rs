@@ -121,22 +121,24 @@ impl Record {
                 format!("must be between 0 and 100, got {q}"),
             ));
         }
-        let raw = self.histogram.quantile(q / 100.0).unwrap_or(0);
-        let ns = raw_to_nanos(raw).clamp(self.min_ns, self.max_ns.max(self.min_ns));
+        let ns = self.histogram.quantile(q / 100.0).unwrap_or(0);
+        let ns = ns.clamp(self.min_ns, self.max_ns.max(self.min_ns));
         Ok(Duration::from_nanos(ns))
     }
 
     /// Number of calls that took at most `nanos` nanoseconds, from the histogram.
     ///
-    /// This is the cumulative count a Prometheus histogram bucket `le` exports. It is meant to
-    /// be exact at every power of two from 32 ns on (those are bucket edges once buckets are
-    /// keyed in nanoseconds); until then it is within one bucket (±3.2 %) of the exact count.
+    /// This is the cumulative count a Prometheus histogram bucket `le` exports. It is exact
+    /// whenever `nanos` is an upper edge of a nanosecond bucket: every integer up to 32 and
+    /// every power of two from 32 ns on (see [`histogram`](super::histogram)); for other values
+    /// it counts the buckets that end at or below `nanos` (at most one bucket, ±3.2 %, short).
     pub fn calls_at_most(&self, nanos: u64) -> u64 {
-        self.histogram
-            .buckets()
-            .take_while(|&(_, high, _)| raw_to_nanos(high) <= nanos)
-            .map(|(_, _, count)| count)
-            .sum()
+        self.histogram.count_at_most(nanos)
+    }
+
+    /// The record's histogram of call durations (nanosecond buckets).
+    pub fn histogram(&self) -> &Histogram {
+        &self.histogram
     }
 
     /// [`Record::percentile`] in nanoseconds (0 for `q` outside 0–100).
