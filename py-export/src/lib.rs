@@ -14,7 +14,7 @@
 //! | `stats.rs`, `compare.rs` | `Stats`, `Outliers`, `Calibration`; `compare`, `Comparison` |
 //! | `hardware/` | `measure_memory_throughput`, `stream`, `CacheWarning`, `compare_seq_vs_parallel`, `compare_scaling`, `scaling_sweep`, `ParallelComparison` |
 //! | `format.rs` | `_format_duration` (the formatter, for the command line) |
-//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `_Scope` |
+//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `dump`, `load_dir`, `Snapshot`, `Record`, `_Scope` |
 
 mod args;
 mod bench;
@@ -31,8 +31,8 @@ mod timer;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled` and
-/// `is_enabled` and the classes `Snapshot` and `Record`.
+/// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled`,
+/// `is_enabled`, `dump` and `load_dir` and the classes `Snapshot` and `Record`.
 ///
 /// For authors of other PyO3 extensions: `#[timed]` records into statics of the shared
 /// library the code is linked into, so a separate extension has its own profile, and only
@@ -54,6 +54,8 @@ pub fn add_profile_api(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(profile::functions::reset, module)?)?;
     module.add_function(wrap_pyfunction!(profile::functions::set_enabled, module)?)?;
     module.add_function(wrap_pyfunction!(profile::functions::is_enabled, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::dump, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::load_dir, module)?)?;
     Ok(())
 }
 
@@ -95,7 +97,7 @@ mod native {
     #[pymodule_export]
     use crate::hardware::stream::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
-    use crate::profile::functions::{is_enabled, reset, set_enabled, snapshot};
+    use crate::profile::functions::{dump, is_enabled, load_dir, reset, set_enabled, snapshot};
     #[pymodule_export]
     use crate::profile::scope::PyScope;
     #[pymodule_export]

@@ -1,6 +1,7 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
 from collections.abc import Callable, Iterable, Iterator
+from os import PathLike
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, final
 
@@ -27,7 +28,9 @@ __all__ = [
     "compare",
     "compare_scaling",
     "compare_seq_vs_parallel",
+    "dump",
     "is_enabled",
+    "load_dir",
     "measure_memory_throughput",
     "reset",
     "scaling_sweep",
@@ -164,6 +167,7 @@ class Record:
         """The q-th percentile (0 <= q <= 100) of call durations in seconds."""
     def to_dict(self) -> dict[str, Any]:
         """The record as a dict."""
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class Snapshot:
@@ -188,6 +192,16 @@ class Snapshot:
         """The snapshot as plain dicts and lists."""
     def to_json(self) -> str:
         """The snapshot as JSON."""
+    def __eq__(self, other: object, /) -> bool: ...
+    @classmethod
+    def from_json(cls, s: str) -> Snapshot:
+        """Reads a snapshot written by ``to_json()``."""
+    @staticmethod
+    def merge(snapshots: Iterable[Snapshot]) -> Snapshot:
+        """The sum of snapshots, as if every call had been recorded in one process."""
+    @property
+    def processes(self) -> list[dict[str, Any]]:
+        """The processes the records come from: ``[{"host": str, "pid": int}, ...]``."""
 
 @disjoint_base
 class _Scope:
@@ -220,6 +234,13 @@ def set_enabled(enabled: bool) -> None:
 
 def is_enabled() -> bool:
     """Whether recording is on."""
+
+def dump(dir: str | PathLike[str] | None = None) -> str:
+    """Writes this process's profile into dir (default: $PERFORMANCE_TIMING_DIR)."""
+
+def load_dir(path: str | PathLike[str]) -> Snapshot:
+    """Merges the profiles of every process in a directory into one Snapshot."""
+
 def measure_memory_throughput(
     size: SupportsIndex,
     iterations: SupportsIndex,

@@ -47,13 +47,31 @@ pub fn raw_to_nanos(raw: u64) -> u64 {
 }
 
 /// [`raw_to_nanos`] without the check that the clock is calibrated, for the profiler's hot
-/// path: only valid for a duration between two [`raw`] readings (the first reading
-/// calibrates). One multiply and a shift, saturating at `u64::MAX`.
+/// path: only valid once a [`raw`] reading was taken (the first reading calibrates).
 #[inline(always)]
 pub fn scale_to_nanos(raw: u64) -> u64 {
-    let factor = NANOS_PER_2_32_RAW.load(Ordering::Relaxed);
-    let nanos = (u128::from(raw) * u128::from(factor)) >> 32;
-    u64::try_from(nanos).unwrap_or(u64::MAX)
+    scale(raw, NANOS_PER_2_32_RAW.load(Ordering::Relaxed))
+}
+
+/// `raw` counts in nanoseconds, for a clock of `nanos_per_2_32_raw` nanoseconds per 2^32
+/// counts ([`nanos_per_2_32_raw`]): one multiply and a shift. Exact to the nanosecond below;
+/// a result beyond `u64::MAX` (584 years; only possible for a clock slower than 1 GHz)
+/// saturates.
+///
+/// ```
+/// use timing_runtime::clock::tsc::scale;
+/// assert_eq!(scale(3_000, 1 << 32), 3_000);          // a nanosecond clock
+/// assert_eq!(scale(3_000, 3 << 30), 2_250);          // a 1.33 GHz counter
+/// assert_eq!(scale(u64::MAX, 1 << 40), u64::MAX);     // saturates
+/// ```
+#[inline(always)]
+pub fn scale(raw: u64, nanos_per_2_32_raw: u64) -> u64 {
+    let nanos = (u128::from(raw) * u128::from(nanos_per_2_32_raw)) >> 32;
+    if nanos >> 64 == 0 {
+        nanos as u64
+    } else {
+        u64::MAX
+    }
 }
 
 /// Nanoseconds per 2^32 raw counts: the factor [`raw_to_nanos`] multiplies by (after a shift

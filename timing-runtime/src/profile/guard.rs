@@ -8,15 +8,17 @@ use std::task::{Context, Poll};
 
 use super::callsite::CallSite;
 use super::local::{Local, with_local};
-use super::registry::{self, ENABLED, STATE, epoch_of};
+use super::registry::{self, ENABLED, STATE, epoch_of, same_epoch};
 use super::slot::SiteSlot;
 use crate::clock::tsc;
 
-/// One open frame: where to record, when it started and the children-sum when it started.
+/// One open frame: where to record, when it started, the children-sum when it started and
+/// the profiler state it started in (a frame open across a `reset()` is not recorded).
 struct Frame {
     slot: *const SiteSlot,
     start: u64,
     saved_children: u64,
+    state: u64,
 }
 
 impl Frame {
@@ -42,13 +44,15 @@ impl Frame {
             Frame {
                 slot,
                 saved_children,
+                state,
                 start: tsc::raw(),
             },
             extra,
         ))
     }
 
-    /// Closes the frame on the thread that opened it.
+    /// Closes the frame on the thread that opened it. A frame opened before the last
+    /// `reset()` (or, in a forked child, before the fork) is not recorded.
     #[inline(always)]
     fn end(&self, local: &Local) {
         let end = tsc::raw();
@@ -57,10 +61,13 @@ impl Frame {
         local
             .children
             .set(self.saved_children.wrapping_add(inclusive));
-        // SAFETY: the slot is kept alive by this thread's record, which outlives `local`.
+        // SAFETY: the slot is kept alive by this thread's record, which outlives `local` (after
+        // a fork, by the parent's memory the child keeps).
         let slot = unsafe { &*self.slot };
         let outermost = slot.exit_frame();
-        slot.record(inclusive, inclusive.saturating_sub(children), outermost);
+        if same_epoch(STATE.load(Ordering::Relaxed), self.state) {
+            slot.record(inclusive, inclusive.saturating_sub(children), outermost);
+        }
     }
 }
 
@@ -167,6 +174,9 @@ pub struct TimedFuture<F> {
     /// Raw clock reading at the first poll; 0 before it; `None` when recording was off.
     start: Option<u64>,
     self_time: u64,
+    /// The profiler state at the first poll (a future started before a `reset()` and
+    /// finished after it is not recorded).
+    state: u64,
 }
 
 impl<F> TimedFuture<F> {
@@ -177,6 +187,7 @@ impl<F> TimedFuture<F> {
             inner,
             start: Some(0),
             self_time: 0,
+            state: 0,
         }
     }
 }
@@ -189,8 +200,11 @@ impl<F: Future> Future for TimedFuture<F> {
         // plain data.
         let this = unsafe { self.get_unchecked_mut() };
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        if this.start == Some(0) && STATE.load(Ordering::Relaxed) & ENABLED == 0 {
-            this.start = None;
+        if this.start == Some(0) {
+            this.state = STATE.load(Ordering::Relaxed);
+            if this.state & ENABLED == 0 {
+                this.start = None;
+            }
         }
         let Some(start) = this.start else {
             return inner.poll(cx);
@@ -203,13 +217,14 @@ impl<F: Future> Future for TimedFuture<F> {
         let t1 = tsc::raw();
         let busy = t1.saturating_sub(t0);
         let site = this.site;
+        let started_in = this.state;
         let self_time = &mut this.self_time;
         with_local(|local| {
             let children = local.children.get().wrapping_sub(saved);
             *self_time = self_time.saturating_add(busy.saturating_sub(children));
             local.children.set(saved.wrapping_add(busy));
-            if result.is_ready() {
-                let state = STATE.load(Ordering::Relaxed);
+            let state = STATE.load(Ordering::Relaxed);
+            if result.is_ready() && same_epoch(state, started_in) {
                 let slot = local.slot(registry::site_id(site), epoch_of(state));
                 slot.record(t1.saturating_sub(start), *self_time, true);
             }

@@ -1,14 +1,18 @@
 //! The calling thread's recorder, reached through a thread-local.
 
-use std::cell::{Cell, OnceCell, UnsafeCell};
+use std::cell::{Cell, UnsafeCell};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
-use super::registry::{self, ThreadRecord};
+use super::registry::{self, lock};
 use super::slot::SiteSlot;
+use super::store;
+use super::threads::{self, ThreadRecord};
 
 pub(crate) struct Local {
-    record: OnceCell<Arc<ThreadRecord>>,
+    /// This thread's record (created on its first recording). Owner only.
+    record: UnsafeCell<Option<Arc<ThreadRecord>>>,
+    /// The thread's number, kept across a fork (0 before its first recording).
+    number: Cell<u64>,
     /// Slot pointers indexed by site id (null: this thread has not called that site yet).
     /// Owner only. The slots are kept alive by `record`.
     slots: UnsafeCell<Vec<*const SiteSlot>>,
@@ -21,7 +25,8 @@ pub(crate) struct Local {
 thread_local! {
     static LOCAL: Local = const {
         Local {
-            record: OnceCell::new(),
+            record: UnsafeCell::new(None),
+            number: Cell::new(0),
             slots: UnsafeCell::new(Vec::new()),
             children: Cell::new(0),
             epoch: Cell::new(0),
@@ -31,8 +36,8 @@ thread_local! {
 
 impl Drop for Local {
     fn drop(&mut self) {
-        if let Some(record) = self.record.get() {
-            registry::retire(record);
+        if let Some(record) = self.record.get_mut().take() {
+            threads::retire(&record);
         }
     }
 }
@@ -41,6 +46,19 @@ impl Drop for Local {
 #[inline(always)]
 pub(crate) fn with_local<R>(f: impl FnOnce(&Local) -> R) -> Option<R> {
     LOCAL.try_with(f).ok()
+}
+
+/// In a forked child, on the thread that forked (the only one): forgets this thread's record
+/// and slots, which belong to the parent's profile. Takes no lock.
+pub(crate) fn forget_after_fork() {
+    let _ = LOCAL.try_with(|local| {
+        // SAFETY: owner-only fields, and the fork did not happen inside a borrow of them.
+        unsafe {
+            *local.record.get() = None;
+            (*local.slots.get()).clear();
+        }
+        local.epoch.set(u64::MAX);
+    });
 }
 
 impl Local {
@@ -62,37 +80,53 @@ impl Local {
     /// A number identifying this thread, never reused (0 before its first recording).
     #[inline(always)]
     pub(crate) fn token(&self) -> u64 {
-        self.record.get().map_or(0, |r| r.number)
+        self.number.get()
     }
 
     fn record(&self) -> &Arc<ThreadRecord> {
-        self.record.get_or_init(registry::new_thread)
+        // SAFETY: owner-only; no reference to the Option escapes across a write.
+        let record = unsafe { &mut *self.record.get() };
+        record.get_or_insert_with(|| {
+            let number = self.number.get();
+            let r = threads::new_thread((number != 0).then_some(number));
+            self.number.set(r.number);
+            r
+        })
     }
 
     #[cold]
     fn sync_epoch(&self, epoch: u64) {
         let record = self.record();
-        for slot in registry::lock(&record.slots).iter() {
+        for slot in lock(&record.slots).iter() {
             slot.clear();
         }
-        record.epoch.store(epoch, Ordering::Relaxed);
+        record.set_epoch(epoch);
         self.epoch.set(epoch);
     }
 
     #[cold]
     fn add_slot(&self, site_id: u32) -> &SiteSlot {
+        let site = registry::registered(site_id);
         let record = self.record();
-        let slot = Arc::new(SiteSlot::new(site_id, &record.slots));
-        let ptr = Arc::as_ptr(&slot);
-        registry::lock(&record.slots).push(slot);
+        let mut list = lock(&record.slots);
+        let slot = store::with(|s| {
+            s.describe_site(
+                site_id,
+                site.site.module_path(),
+                site.name,
+                site.site.file(),
+                site.site.line(),
+            );
+            SiteSlot::alloc(s, site_id, record.number, &record.slots)
+        });
+        list.push(slot);
         // SAFETY: owner-only access, as in `slot`.
         let slots = unsafe { &mut *self.slots.get() };
         let index = site_id as usize;
         if slots.len() <= index {
             slots.resize(index + 1, std::ptr::null());
         }
-        slots[index] = ptr;
-        // SAFETY: the Arc just stored in the record keeps the slot alive.
-        unsafe { &*ptr }
+        slots[index] = slot;
+        slot
     }
 }

@@ -23,17 +23,26 @@
 //! ```
 
 pub mod callsite;
+mod fork;
 pub mod guard;
 pub mod histogram;
 mod local;
+mod multiprocess;
+mod naming;
 mod owned_histogram;
+mod process;
 mod registry;
 mod scope;
 mod slot;
 pub mod snapshot;
+mod store;
+mod threads;
 
 pub use callsite::CallSite;
 pub use guard::{Guard, Span, TimedFuture, WrongThread};
+pub use multiprocess::{ProfileFileError, dump, load_dir};
+pub use process::Process;
 pub use registry::{intern, is_enabled, reset, set_enabled};
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
+pub use store::DIR_VARIABLE;

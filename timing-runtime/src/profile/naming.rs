@@ -3,11 +3,12 @@
 
 use crate::profile::callsite::CallSite;
 
-/// The name shown for `site`: its explicit name, or its path relative to its module.
-pub(super) fn display_name(site: &CallSite) -> String {
+/// The name shown for `site`: its explicit name, or its path relative to its module
+/// (computed once per site, when it is registered, and kept for the process's life).
+pub(crate) fn display_name(site: &'static CallSite) -> &'static str {
     match site.explicit_name() {
-        Some(name) => name.to_owned(),
-        None => path_name(site.raw_path(), site.module_path()),
+        Some(name) => name,
+        None => Box::leak(path_name(site.raw_path(), site.module_path()).into_boxed_str()),
     }
 }
 
