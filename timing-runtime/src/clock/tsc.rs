@@ -42,15 +42,15 @@ pub fn raw() -> u64 {
 /// assert!(ns >= 5_000_000);
 /// ```
 pub fn raw_to_nanos(raw: u64) -> u64 {
-    calibrate();
-    scale_to_nanos(raw)
+    scale(raw, nanos_per_2_32_raw())
 }
 
-/// [`raw_to_nanos`] without the check that the clock is calibrated, for the profiler's hot
-/// path: only valid once a [`raw`] reading was taken (the first reading calibrates).
+/// The duration of one call, `raw` counts, in nanoseconds: [`raw_to_nanos`] for the
+/// profiler's hot path, without its calibration check and saturation (only valid once a
+/// [`raw`] reading was taken, for durations under 2^64 ns — 584 years).
 #[inline(always)]
 pub fn scale_to_nanos(raw: u64) -> u64 {
-    scale(raw, NANOS_PER_2_32_RAW.load(Ordering::Relaxed))
+    ((u128::from(raw) * u128::from(NANOS_PER_2_32_RAW.load(Ordering::Relaxed))) >> 32) as u64
 }
 
 /// `raw` counts in nanoseconds, for a clock of `nanos_per_2_32_raw` nanoseconds per 2^32

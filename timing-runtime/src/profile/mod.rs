@@ -7,8 +7,14 @@
 //!
 //! Per call site: calls, total (inclusive) time, self time (excluding timed children, even
 //! across the Rust/Python boundary), min, max, mean and percentiles from a log-linear
-//! histogram in nanosecond buckets (the same on every host) with ±3.2 % relative error. Under recursion every call is counted but
-//! inclusive time is added only for the outermost frame.
+//! histogram in nanosecond buckets (the same on every host) with ±3.2 % relative error. Under
+//! recursion every call is counted but inclusive time is added only for the outermost frame.
+//!
+//! Snapshots of many processes add exactly ([`Snapshot::merge`]) and survive a JSON round trip
+//! ([`Snapshot::from_json`]). With [`DIR_VARIABLE`] (`PERFORMANCE_TIMING_DIR`) set, a process
+//! keeps its profile in a memory-mapped file of that directory, which [`load_dir`] merges with
+//! every other process's. [`reset`] drops calls open across it; a forked child starts with an
+//! empty profile of its own (see `fork.rs`).
 //!
 //! ```
 //! use timing_runtime::profile;

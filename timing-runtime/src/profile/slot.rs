@@ -120,8 +120,10 @@ impl SiteSlot {
         owner: &SlotList,
     ) -> &'static SiteSlot {
         let p = store.alloc(layout::SLOT, offsets::SIZE);
+        // SAFETY: `p` is the header word of the entry just allocated.
+        let header = unsafe { p.read() };
         let slot = SiteSlot {
-            header: AtomicU64::new(layout::header(layout::SLOT, offsets::SIZE)),
+            header: AtomicU64::new(header),
             thread: AtomicU64::new(thread),
             site_id,
             depth: AtomicU32::new(0),

@@ -4,22 +4,22 @@ use std::borrow::Cow;
 
 use super::Snapshot;
 use super::record::{Record, ThreadProfile, by_self_time};
-use crate::clock::tsc::{self, scale_to_nanos};
+use crate::clock::tsc;
 use crate::profile::process::Process;
 use crate::profile::registry::{self, Registered, current_epoch};
 use crate::profile::slot::SlotData;
 use crate::profile::threads::threads;
 
 impl Record {
-    /// The record of `data`, recorded (in raw clock units) at `site`.
-    fn from_slot(site: Registered, data: SlotData) -> Self {
+    /// The record of `data`, recorded (in raw clock units of `nanos_per_2_32_raw`) at `site`.
+    fn from_slot(site: Registered, data: SlotData, nanos_per_2_32_raw: u64) -> Self {
         Self::from_raw(
             Cow::Borrowed(site.name),
             Cow::Borrowed(site.site.module_path()),
             Cow::Borrowed(site.site.file()),
             site.site.line(),
             data,
-            scale_to_nanos,
+            |raw| tsc::scale(raw, nanos_per_2_32_raw),
         )
     }
 }
@@ -31,7 +31,7 @@ impl Record {
 /// Its cost grows with the number of (site, thread) pairs that recorded something: about
 /// 1 µs each (see the README's "Memory per name").
 pub fn snapshot() -> Snapshot {
-    tsc::calibrate();
+    let scale = tsc::nanos_per_2_32_raw();
     let epoch = current_epoch();
     // First copy the counters (thread name, site id, data), then look the sites up: a site is
     // registered before any slot of it exists, so every id seen here is in the list read after.
@@ -62,7 +62,7 @@ pub fn snapshot() -> Snapshot {
         for (id, data) in slots {
             let Some(&site) = sites.get(id) else { continue };
             merged[id].merge(&data);
-            records.push(Record::from_slot(site, data));
+            records.push(Record::from_slot(site, data, scale));
         }
         if !records.is_empty() {
             threads.push(ThreadProfile {
@@ -74,7 +74,7 @@ pub fn snapshot() -> Snapshot {
     let mut records = Vec::with_capacity(merged.iter().filter(|d| d.calls > 0).count());
     for (data, site) in merged.into_iter().zip(sites) {
         if data.calls > 0 {
-            records.push(Record::from_slot(site, data));
+            records.push(Record::from_slot(site, data, scale));
         }
     }
     Snapshot {

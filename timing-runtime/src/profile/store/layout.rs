@@ -1,10 +1,10 @@
 //! The binary layout of a profile store, shared by the writer (this process) and the reader
 //! of a process file ([`read`](super::read)).
 //!
-//! A store is a sequence of **chunks**; a chunk is a 32-byte header (`MAGIC`, its size in
+//! A store is a sequence of **chunks**; a chunk is a 64-byte header (`MAGIC`, its size in
 //! bytes, the bytes used so far, reserved) followed by **entries**. Every entry starts with a
 //! header word: its kind in the low 32 bits, its size in bytes (header included, a multiple of
-//! 8) in the high 32 bits. All words are native-endian `u64`s (the reader checks the magic,
+//! 64: entries are cache-line aligned) in the high 32 bits. All words are native-endian `u64`s (the reader checks the magic,
 //! so a file from a host of the other endianness is refused, not misread).
 //!
 //! | kind | body (words after the header) |
@@ -20,8 +20,11 @@
 pub(crate) const MAGIC: u64 = u64::from_ne_bytes(*b"PTPROF\x00\x01");
 /// Version of this layout, written in the `PROCESS` entry.
 pub(crate) const LAYOUT_VERSION: u64 = 1;
-/// Bytes of a chunk header.
-pub(crate) const CHUNK_HEADER: usize = 32;
+/// Bytes of a chunk header (one cache line, so entries start on a line).
+pub(crate) const CHUNK_HEADER: usize = 64;
+/// Entries start on, and are a multiple of, a cache line: two threads' slots or histograms
+/// never share a line (which would make each thread's stores slow down the other's).
+pub(crate) const ENTRY_ALIGN: usize = 64;
 /// Word index of "bytes used" in a chunk header.
 pub(crate) const CHUNK_USED: usize = 2;
 
