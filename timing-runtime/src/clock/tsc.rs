@@ -46,11 +46,17 @@ pub fn raw_to_nanos(raw: u64) -> u64 {
 }
 
 /// The duration of one call, `raw` counts, in nanoseconds: [`raw_to_nanos`] for the
-/// profiler's hot path, without its calibration check and saturation (only valid once a
-/// [`raw`] reading was taken, for durations under 2^64 ns — 584 years).
+/// profiler's hot path, without its calibration check (only valid once a [`raw`] reading was
+/// taken). Equal to [`scale`] with this process's factor.
 #[inline(always)]
 pub fn scale_to_nanos(raw: u64) -> u64 {
-    ((u128::from(raw) * u128::from(NANOS_PER_2_32_RAW.load(Ordering::Relaxed))) >> 32) as u64
+    let factor = NANOS_PER_2_32_RAW.load(Ordering::Relaxed);
+    if (raw | factor) >> 32 == 0 {
+        // Both below 2^32 (a call under ~1 s on a clock over 1 GHz): a 64-bit multiply.
+        (raw * factor) >> 32
+    } else {
+        scale(raw, factor)
+    }
 }
 
 /// `raw` counts in nanoseconds, for a clock of `nanos_per_2_32_raw` nanoseconds per 2^32

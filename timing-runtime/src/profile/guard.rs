@@ -12,13 +12,11 @@ use super::registry::{self, ENABLED, STATE, epoch_of, same_epoch};
 use super::slot::SiteSlot;
 use crate::clock::tsc;
 
-/// One open frame: where to record, when it started, the children-sum when it started and
-/// the profiler state it started in (a frame open across a `reset()` is not recorded).
+/// One open frame: where to record, when it started and the children-sum when it started.
 struct Frame {
     slot: *const SiteSlot,
     start: u64,
     saved_children: u64,
-    state: u64,
 }
 
 impl Frame {
@@ -44,7 +42,6 @@ impl Frame {
             Frame {
                 slot,
                 saved_children,
-                state,
                 start: tsc::raw(),
             },
             extra,
@@ -52,7 +49,8 @@ impl Frame {
     }
 
     /// Closes the frame on the thread that opened it. A frame opened before the last
-    /// `reset()` (or, in a forked child, before the fork) is not recorded.
+    /// `reset()` (or, in a forked child, before the fork) is not recorded: its slot is no
+    /// longer part of the profile.
     #[inline(always)]
     fn end(&self, local: &Local) {
         let end = tsc::raw();
@@ -65,9 +63,9 @@ impl Frame {
         // a fork, by the parent's memory the child keeps).
         let slot = unsafe { &*self.slot };
         let outermost = slot.exit_frame();
-        if same_epoch(STATE.load(Ordering::Relaxed), self.state) {
-            slot.record(inclusive, inclusive.saturating_sub(children), outermost);
-        }
+        // A frame opened before a `reset()` ends in a slot the reset took out of the profile
+        // (see `Local::sync_epoch`): it is not recorded, with no check here.
+        slot.record(inclusive, inclusive.saturating_sub(children), outermost);
     }
 }
 

@@ -38,7 +38,10 @@ pub fn bucket_index(nanos: u64) -> usize {
     // Upper-inclusive buckets are the lower-inclusive buckets of `nanos - 1`, shifted by one
     // (bucket 0 holds exactly 0).
     let v = nanos - 1;
-    if v < 2 * SUB {
+    // Below 16 every value has its own bucket; from 16 to 31 the formula below gives the
+    // same one-value buckets. Branching at 16 rather than 32 keeps the branch predictable for
+    // the shortest calls (about 20–40 ns: two clock reads and a little work).
+    if v < SUB {
         return v as usize + 1;
     }
     let msb = 63 - v.leading_zeros();

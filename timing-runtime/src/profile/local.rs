@@ -16,6 +16,8 @@ pub(crate) struct Local {
     /// Slot pointers indexed by site id (null: this thread has not called that site yet).
     /// Owner only. The slots are kept alive by `record`.
     slots: UnsafeCell<Vec<*const SiteSlot>>,
+    /// Slots a reset took out of the profile while calls were open on them. Owner only.
+    retired: UnsafeCell<Vec<&'static SiteSlot>>,
     /// Running sum of the inclusive time of finished timed frames (raw ticks, wrapping):
     /// a frame's timed-children time is the growth of this sum during the frame.
     pub(crate) children: Cell<u64>,
@@ -28,6 +30,7 @@ thread_local! {
             record: UnsafeCell::new(None),
             number: Cell::new(0),
             slots: UnsafeCell::new(Vec::new()),
+            retired: UnsafeCell::new(Vec::new()),
             children: Cell::new(0),
             epoch: Cell::new(0),
         }
@@ -37,7 +40,7 @@ thread_local! {
 impl Drop for Local {
     fn drop(&mut self) {
         if let Some(record) = self.record.get_mut().take() {
-            threads::retire(&record);
+            threads::retire(&record, std::mem::take(self.retired.get_mut()));
         }
     }
 }
@@ -56,6 +59,7 @@ pub(crate) fn forget_after_fork() {
         unsafe {
             *local.record.get() = None;
             (*local.slots.get()).clear();
+            (*local.retired.get()).clear();
         }
         local.epoch.set(u64::MAX);
     });
@@ -94,12 +98,33 @@ impl Local {
         })
     }
 
+    /// After a reset: this thread's slots leave the profile and it records into new ones.
+    ///
+    /// Calls open at the reset still hold their old slot and finish into it, unseen: that is
+    /// how a call open across `reset()` is never recorded, at no cost on the hot path. An old
+    /// slot is returned to the store once no call is open on it.
     #[cold]
     fn sync_epoch(&self, epoch: u64) {
         let record = self.record();
-        for slot in lock(&record.slots).iter() {
-            slot.clear();
+        // SAFETY: owner-only fields; no reference into them escapes.
+        let (cache, retired) = unsafe { (&mut *self.slots.get(), &mut *self.retired.get()) };
+        {
+            let mut list = lock(&record.slots);
+            for slot in list.drain(..) {
+                slot.detach();
+                retired.push(slot);
+            }
+            store::with(|s| {
+                retired.retain(|slot| {
+                    let open = slot.open_frames() > 0;
+                    if !open {
+                        slot.release(s);
+                    }
+                    open
+                })
+            });
         }
+        cache.iter_mut().for_each(|p| *p = std::ptr::null());
         record.set_epoch(epoch);
         self.epoch.set(epoch);
     }

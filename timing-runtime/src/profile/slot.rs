@@ -145,6 +145,18 @@ impl SiteSlot {
         }
     }
 
+    /// Owner only, holding the slot lock, after a reset: takes the slot out of its thread's
+    /// profile (a reader of the store's file ignores it from now on). Calls still open on it
+    /// finish into it unseen; it is released once none is (see [`SiteSlot::open_frames`]).
+    pub(crate) fn detach(&self) {
+        self.thread.store(0, Ordering::Release);
+    }
+
+    /// Owner only: how many frames of this slot are open on the owning thread.
+    pub(crate) fn open_frames(&self) -> u32 {
+        self.depth.load(Ordering::Relaxed)
+    }
+
     /// Returns the slot and its histogram to `store`. The caller holds the slot lock and makes
     /// sure nothing refers to the slot any more.
     pub(crate) fn release(&'static self, store: &mut Store) {

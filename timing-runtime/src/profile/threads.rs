@@ -151,7 +151,10 @@ impl Threads {
 
 /// Adds an exiting thread's counters to the exited-threads totals (unless a reset made them
 /// stale), returns its slots and entry to the store and forgets the thread.
-pub(crate) fn retire(record: &Arc<ThreadRecord>) {
+///
+/// `retired` are slots an earlier reset took out of the thread's profile: they are only
+/// returned to the store.
+pub(crate) fn retire(record: &Arc<ThreadRecord>, retired: Vec<&'static SiteSlot>) {
     let mut threads = threads();
     threads.live.retain(|r| !Arc::ptr_eq(r, record));
     let current = record.epoch() == current_epoch();
@@ -177,7 +180,12 @@ pub(crate) fn retire(record: &Arc<ThreadRecord>) {
         // counted twice by a reader of the store's file.
         store::with(|s| slot.release(s));
     }
-    store::with(|s| s.free_thread(record.entry));
+    store::with(|s| {
+        for slot in retired {
+            slot.release(s);
+        }
+        s.free_thread(record.entry);
+    });
 }
 
 /// Every lock of the thread list, held around `fork()` (see [`super::fork`]).

@@ -11,7 +11,7 @@ use super::Snapshot;
 use super::record::{Record, ThreadProfile, by_self_time};
 use crate::clock::tsc;
 use crate::profile::histogram::{BUCKETS, Histogram};
-use crate::profile::owned_histogram::{ABSENT, CHUNK_BUCKETS, TABLE_BYTES};
+use crate::profile::owned_histogram::{CHUNK, parse_window};
 use crate::profile::process::Process;
 use crate::profile::slot::{SlotData, offsets};
 use crate::profile::store::layout::*;
@@ -212,28 +212,21 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Snapshot, String> {
     })
 }
 
-/// The histogram whose block's table is at byte `at` (0: none).
+/// The histogram whose block (window word, then counters) is at byte `at` (0: none).
 fn histogram(b: &Bytes<'_>, at: u64) -> Result<Histogram, String> {
     if at == 0 {
         return Ok(Histogram::default());
     }
     let at = usize::try_from(at).map_err(|_| "has a bad histogram offset".to_owned())?;
-    let table = at
-        .checked_add(TABLE_BYTES)
-        .and_then(|end| b.0.get(at..end))
-        .ok_or_else(|| format!("has a histogram past its end at byte {at}"))?;
+    let (first, buckets) = parse_window(b.word(at)?);
+    if first % CHUNK != 0 || first.saturating_add(buckets) > BUCKETS.next_multiple_of(CHUNK) {
+        return Err(format!("has a bad histogram window at byte {at}"));
+    }
     let mut pairs = Vec::new();
-    for (chunk, &position) in table.iter().enumerate() {
-        if position == ABSENT || chunk * CHUNK_BUCKETS >= BUCKETS {
-            continue;
-        }
-        let counters = at + TABLE_BYTES + usize::from(position) * CHUNK_BUCKETS * 8;
-        for k in 0..CHUNK_BUCKETS {
-            let index = chunk * CHUNK_BUCKETS + k;
-            let count = b.word(counters + 8 * k)?;
-            if index < BUCKETS && count > 0 {
-                pairs.push((index, count));
-            }
+    for offset in 0..buckets {
+        let count = b.word(at + 8 * (1 + offset))?;
+        if count > 0 && first + offset < BUCKETS {
+            pairs.push((first + offset, count));
         }
     }
     Histogram::from_counts(pairs).ok_or_else(|| "has an overflowing histogram".to_owned())
