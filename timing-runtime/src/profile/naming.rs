@@ -1,14 +1,17 @@
 //! The names records are shown under: an explicit `#[timed(name = …)]`, or the function's
 //! path, shortened from the `type_name` of a marker function nested in it.
 
+use std::borrow::Cow;
+
 use crate::profile::callsite::CallSite;
 
-/// The name shown for `site`: its explicit name, or its path relative to its module
-/// (computed once per site, when it is registered, and kept for the process's life).
-pub(crate) fn display_name(site: &'static CallSite) -> &'static str {
+/// The name shown for `site`: its explicit name, or its path relative to its module. The
+/// registry computes it once per site (`registry::Registered::name`); use that rather than
+/// calling this on a hot or repeated path.
+pub(crate) fn display_name(site: &'static CallSite) -> Cow<'static, str> {
     match site.explicit_name() {
-        Some(name) => name,
-        None => Box::leak(path_name(site.raw_path(), site.module_path()).into_boxed_str()),
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(path_name(site.raw_path(), site.module_path())),
     }
 }
 

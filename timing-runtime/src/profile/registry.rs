@@ -1,6 +1,7 @@
 //! Global state: the on/off switch and reset epoch, and the registered call sites (the
 //! recording threads are in [`threads`](super::threads)).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -80,10 +81,12 @@ fn register(site: &'static CallSite) -> u32 {
         return id;
     }
     let id = u32::try_from(sites.list.len()).expect("fewer than 4 billion call sites");
-    sites.list.push(Registered {
-        site,
-        name: naming::display_name(site),
-    });
+    let name = match naming::display_name(site) {
+        Cow::Borrowed(name) => name,
+        // Once per site, kept for the process's life (like the site itself).
+        Cow::Owned(name) => Box::leak(name.into_boxed_str()),
+    };
+    sites.list.push(Registered { site, name });
     site.id_cell().store(id, Ordering::Relaxed);
     id
 }
