@@ -321,3 +321,24 @@ def test_fork_while_snapshots_run_never_hangs_and_children_start_empty():
         timeout=250,
     )
     assert out.split() == ["0", "0", "100"]
+
+
+def test_reset_while_a_block_is_open_never_records_it():
+    # Whatever runs between the reset and the end of the open block, it is not recorded.
+    for between in ("nothing", "other", "same"):
+        with timed("open across reset"):
+            pt.reset()
+            if between == "other":
+                with timed("after reset"):
+                    pass
+            elif between == "same":
+                with timed("open across reset"):
+                    pass
+        snap = pt.snapshot()
+        calls = snap["open across reset"].calls if "open across reset" in snap else 0
+        assert calls == (1 if between == "same" else 0), between  # only the inner block
+        assert ("after reset" in snap) == (between == "other"), between
+    pt.reset()
+    with timed("open across reset"):
+        pass
+    assert pt.snapshot()["open across reset"].calls == 1
