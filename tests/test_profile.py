@@ -201,7 +201,7 @@ def test_snapshot_is_immutable_and_complete():
     assert snap.get("nope") is None and snap.get("nope", 3) == 3
     assert len(snap) == len(list(snap)) >= 1
     doc = json.loads(snap.to_json())
-    assert doc["schema"] == "performance_timing.profile/1"
+    assert doc["schema"] == "performance_timing.profile/2"
     assert doc == snap.to_dict()
     assert {"name", "calls", "total_secs", "self_secs", "p99_secs"} <= set(rec.to_dict())
     assert "snap_me" in snap.summary()

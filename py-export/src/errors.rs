@@ -9,8 +9,8 @@ use pyo3::exceptions::{
     PyValueError,
 };
 use timing_runtime::export::http::NetError;
-use timing_runtime::profile::NoOpenScope;
 use timing_runtime::profile::trace::TraceError;
+use timing_runtime::profile::{NoOpenScope, ProfileFileError};
 use timing_runtime::{BenchError, TimingError};
 
 /// Maps a [`TimingError`]: bad arguments → `ValueError`, allocation failures →
@@ -82,5 +82,21 @@ pub fn io_error(path: &Path, e: std::io::Error) -> PyErr {
         ErrorKind::NotADirectory => PyNotADirectoryError::new_err(args),
         ErrorKind::AlreadyExists => PyFileExistsError::new_err(args),
         _ => PyOSError::new_err(args),
+    }
+}
+
+/// Maps a profile file failure: the system's error → `OSError` (its subclass for the errno,
+/// with the file name), an unreadable profile or a missing directory → `ValueError`.
+pub fn profile_file_error(e: ProfileFileError) -> PyErr {
+    match e {
+        ProfileFileError::Io { path, source } => match source.raw_os_error() {
+            Some(errno) => PyOSError::new_err((
+                errno,
+                source.to_string(),
+                path.to_string_lossy().into_owned(),
+            )),
+            None => PyOSError::new_err(format!("{}: {source}", path.display())),
+        },
+        ProfileFileError::Invalid { .. } => PyValueError::new_err(e.to_string()),
     }
 }

@@ -19,7 +19,7 @@
 //! | `format.rs` | `_format_duration`, `_format_rate` (the formatter, for the command line and the pytest plugin) |
 //! | `trace.rs` | `trace`, `Trace` (spans, Chrome trace, folded stacks, flame graph) |
 //! | `report.rs` | `report` (the HTML benchmark report) |
-//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `Snapshot`, `Record`, `timed`, `_scope` |
+//! | `profile/` | `snapshot`, `reset`, `set_enabled`, `is_enabled`, `dump`, `load_dir`, `Snapshot`, `Record`, `timed`, `_scope` |
 //! | `prometheus.rs` | `serve_metrics`, `MetricsServer`, `push` (`Snapshot.to_prometheus` is in `profile/`) |
 
 mod args;
@@ -42,8 +42,8 @@ mod trace;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled` and
-/// `is_enabled` and the classes `Snapshot` and `Record`.
+/// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled`,
+/// `is_enabled`, `dump` and `load_dir` and the classes `Snapshot` and `Record`.
 ///
 /// For authors of other PyO3 extensions: `#[timed]` records into statics of the shared
 /// library the code is linked into, so a separate extension has its own profile, and only
@@ -65,6 +65,8 @@ pub fn add_profile_api(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(profile::functions::reset, module)?)?;
     module.add_function(wrap_pyfunction!(profile::functions::set_enabled, module)?)?;
     module.add_function(wrap_pyfunction!(profile::functions::is_enabled, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::dump, module)?)?;
+    module.add_function(wrap_pyfunction!(profile::functions::load_dir, module)?)?;
     Ok(())
 }
 
@@ -125,7 +127,7 @@ mod native {
     #[pymodule_export]
     use crate::hardware::stream::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
-    use crate::profile::functions::{is_enabled, reset, set_enabled, snapshot};
+    use crate::profile::functions::{dump, is_enabled, load_dir, reset, set_enabled, snapshot};
     #[pymodule_export]
     use crate::profile::scope::{PyTimed, scope};
     #[pymodule_export]

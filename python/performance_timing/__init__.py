@@ -20,6 +20,9 @@ The functions and classes are implemented in Rust (``performance_timing._native`
 * ``Profiler`` — a manual breakdown of named durations;
 * ``snapshot``, ``reset``, ``set_enabled``, ``is_enabled``, ``timed`` — the global profile
   recorded by ``#[timed]`` Rust functions and by Python code marked with ``timed``;
+  ``Snapshot.from_json`` / ``Snapshot.merge`` read back and add profiles exactly;
+* ``dump``, ``load_dir`` — many processes: with ``PERFORMANCE_TIMING_DIR`` set, every process
+  keeps its profile in that directory and ``load_dir`` merges them into one ``Snapshot``.
 * ``Snapshot.to_prometheus``, ``serve_metrics`` / ``MetricsServer``, ``push``,
   ``PrometheusCollector`` — the profile for Prometheus (text format, a ``/metrics`` endpoint,
   the Pushgateway, a ``prometheus_client`` registry).
@@ -52,7 +55,9 @@ from ._native import (
     compare,
     compare_scaling,
     compare_seq_vs_parallel,
+    dump,
     is_enabled,
+    load_dir,
     measure_memory_throughput,
     push,
     report,
@@ -91,7 +96,9 @@ __all__ = [
     "compare",
     "compare_scaling",
     "compare_seq_vs_parallel",
+    "dump",
     "is_enabled",
+    "load_dir",
     "measure_memory_throughput",
     "push",
     "report",

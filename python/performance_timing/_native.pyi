@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from os import PathLike
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, TypeVar, final, overload
 
@@ -33,7 +34,9 @@ __all__ = [
     "compare",
     "compare_scaling",
     "compare_seq_vs_parallel",
+    "dump",
     "is_enabled",
+    "load_dir",
     "measure_memory_throughput",
     "push",
     "report",
@@ -182,6 +185,7 @@ class Record:
         """The q-th percentile (0 <= q <= 100) of call durations in seconds."""
     def to_dict(self) -> dict[str, Any]:
         """The record as a dict."""
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class Snapshot:
@@ -210,6 +214,16 @@ class Snapshot:
         """The snapshot in the Prometheus text exposition format 0.0.4."""
     def _prometheus_families(self) -> list[tuple[str, str, str, list[Any]]]:
         """The Prometheus families as plain data, for ``PrometheusCollector``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    @classmethod
+    def from_json(cls, s: str) -> Snapshot:
+        """Reads a snapshot written by ``to_json()``."""
+    @staticmethod
+    def merge(snapshots: Iterable[Snapshot]) -> Snapshot:
+        """The sum of snapshots, as if every call had been recorded in one process."""
+    @property
+    def processes(self) -> list[dict[str, Any]]:
+        """The processes the records come from: ``[{"host": str, "pid": int}, ...]``."""
 
 @final
 class timed:
@@ -291,6 +305,13 @@ def set_enabled(enabled: bool) -> None:
 
 def is_enabled() -> bool:
     """Whether recording is on."""
+
+def dump(dir: str | PathLike[str] | None = None) -> str:
+    """Writes this process's profile into dir (default: $PERFORMANCE_TIMING_DIR)."""
+
+def load_dir(path: str | PathLike[str]) -> Snapshot:
+    """Merges the profiles of every process in a directory into one Snapshot."""
+
 def measure_memory_throughput(
     size: SupportsIndex,
     iterations: SupportsIndex,

@@ -252,7 +252,7 @@ fn table_and_json_show_records() {
     assert!(table.lines().next().unwrap().starts_with("name"));
     assert!(table.contains("reported_fn"));
     let json: serde_json::Value = serde_json::from_str(&snap.to_json()).unwrap();
-    assert_eq!(json["schema"], "performance_timing.profile/1");
+    assert_eq!(json["schema"], "performance_timing.profile/2");
     let rec = json["records"]
         .as_array()
         .unwrap()

@@ -389,11 +389,42 @@ pub fn instance<'a, 'py, T: pyo3::PyTypeInfo>(
     })
 }
 
-/// A `bool` argument: `True`/`False` only (``TypeError`` naming `name` otherwise).
+/// A filesystem path: a `str` or an `os.PathLike` (``TypeError`` naming `name` otherwise).
+pub fn path(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::path::PathBuf> {
+    let fspath = PyModule::import(obj.py(), "os")?.getattr("fspath")?;
+    let text = fspath
+        .call1((obj,))
+        .ok()
+        .filter(|p| p.is_instance_of::<PyString>());
+    match text {
+        Some(p) => Ok(std::path::PathBuf::from(string(&p, name)?)),
+        None => Err(PyTypeError::new_err(format!(
+            "{name} must be a str or os.PathLike, not {}",
+            type_name(obj)
+        ))),
+    }
+}
+
+/// A `bool` argument: `True`/`False`, or a NumPy bool (``TypeError`` naming `name` and the
+/// type it got otherwise).
 pub fn boolean(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
-    obj.cast::<PyBool>()
-        .map(|b| b.is_true())
-        .map_err(|_| PyTypeError::new_err(format!("{name} must be a bool, not {}", type_name(obj))))
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(b.is_true());
+    }
+    let ty = obj.get_type();
+    let from_numpy = ty.module().is_ok_and(|m| m == "numpy");
+    let type_name = type_name(obj);
+    if from_numpy && (type_name == "bool" || type_name == "bool_") {
+        return obj.is_truthy();
+    }
+    let qualified = if from_numpy {
+        format!("numpy.{type_name}")
+    } else {
+        type_name
+    };
+    Err(PyTypeError::new_err(format!(
+        "{name} must be a bool, not {qualified}"
+    )))
 }
 
 /// A TCP port: an integer from 0 to 65535 (`TypeError` for a non-integer, `ValueError` out of
@@ -443,14 +474,4 @@ pub fn labels(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Vec<(Strin
         pairs.push((key.extract()?, value.extract()?));
     }
     Ok(pairs)
-}
-
-/// A file system path: a `str` or an `os.PathLike` (``TypeError`` naming `name` otherwise).
-pub fn path(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::path::PathBuf> {
-    obj.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{name} must be a str or os.PathLike, not {}",
-            type_name(obj)
-        ))
-    })
 }

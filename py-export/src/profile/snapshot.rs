@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use pyo3::exceptions::PyKeyError;
+use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString, PyType};
 use timing_runtime::profile::snapshot::RecordDocument;
 use timing_runtime::profile::{Record, Snapshot};
 
@@ -77,6 +77,13 @@ impl PyRecord {
             .map_err(timing_error)
     }
 
+    /// Whether ``other`` is a ``Record`` with the same name, figures and histogram.
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyRecord>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
     /// The record as a dict (the same fields as in ``Snapshot.to_json()``).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         record_dict(py, &self.inner)
@@ -110,6 +117,17 @@ fn record_dict<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>>
     d.set_item("p90_secs", doc.p90_secs)?;
     d.set_item("p99_secs", doc.p99_secs)?;
     d.set_item("p999_secs", doc.p999_secs)?;
+    d.set_item("sum_ns", doc.sum_ns)?;
+    d.set_item("total_ns", doc.total_ns)?;
+    d.set_item("self_ns", doc.self_ns)?;
+    d.set_item("min_ns", doc.min_ns)?;
+    d.set_item("max_ns", doc.max_ns)?;
+    let buckets = doc
+        .histogram
+        .iter()
+        .map(|&(le, count)| PyList::new(py, [le, count]))
+        .collect::<PyResult<Vec<_>>>()?;
+    d.set_item("histogram", PyList::new(py, buckets)?)?;
     Ok(d)
 }
 
@@ -165,8 +183,73 @@ impl PySnapshot {
         }
     }
 
+    /// Whether a record is called ``name``: ``False`` for anything but a ``str``.
     fn __contains__(&self, name: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if !name.is_instance_of::<PyString>() {
+            return Ok(false);
+        }
         Ok(self.inner.get(&args::string(name, "name")?).is_some())
+    }
+
+    /// Whether ``other`` is a ``Snapshot`` with the same records (figures and histograms,
+    /// in the same order), per-thread views and processes.
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PySnapshot>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    /// Reads a snapshot written by ``to_json()``: an equal snapshot (records, histograms
+    /// bucket for bucket, per-thread views, processes). Not JSON, another schema version or a
+    /// malformed document → ``ValueError`` saying what is wrong.
+    #[classmethod]
+    fn from_json(_cls: &Bound<'_, PyType>, py: Python<'_>, s: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = args::string(s, "s")?;
+        py.detach(|| Snapshot::from_json(&text))
+            .map(Self::new)
+            .map_err(timing_error)
+    }
+
+    /// The sum of ``snapshots`` (any iterable of ``Snapshot``), as if every call had been
+    /// recorded in one process: records matched by (module, name), calls/total/self add,
+    /// min/max combine, histograms add bucket for bucket.
+    #[staticmethod]
+    fn merge(py: Python<'_>, snapshots: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let not_snapshots = || {
+            PyTypeError::new_err(format!(
+                "snapshots must be an iterable of Snapshot, not {}",
+                args::type_name(snapshots)
+            ))
+        };
+        let iter = snapshots.try_iter().map_err(|_| not_snapshots())?;
+        let mut parts: Vec<Arc<Snapshot>> = Vec::new();
+        for item in iter {
+            let item = item?;
+            let snap =
+                args::instance::<PySnapshot>(&item, "every element of snapshots", "Snapshot")?;
+            parts.push(snap.get().inner.clone());
+        }
+        Ok(Self::new(py.detach(|| {
+            Snapshot::merge(parts.iter().map(|s| s.as_ref()))
+        })))
+    }
+
+    /// The processes the records come from: ``[{"host": str, "pid": int}, ...]`` (this
+    /// process for ``snapshot()``, every source process for a merged or loaded snapshot).
+    #[getter]
+    fn processes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items = self
+            .inner
+            .processes()
+            .iter()
+            .map(|p| {
+                let d = PyDict::new(py);
+                d.set_item("host", &p.host)?;
+                d.set_item("pid", p.pid)?;
+                Ok(d)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
     }
 
     /// The record called ``name``, or ``default`` when there is none.
@@ -219,7 +302,8 @@ impl PySnapshot {
         json.call_method1("loads", (self.inner.to_json(),))
     }
 
-    /// The snapshot as JSON (schema ``performance_timing.profile/1``; seconds).
+    /// The snapshot as JSON (schema ``performance_timing.profile/2``): readable figures in
+    /// seconds and the exact ones (nanoseconds, histogram buckets) ``from_json`` reads back.
     fn to_json(&self) -> String {
         self.inner.to_json()
     }

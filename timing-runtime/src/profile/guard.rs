@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use super::callsite::CallSite;
 use super::local::{Local, with_local};
-use super::registry::{self, ENABLED, STATE, TRACING, epoch_of, recording};
+use super::registry::{self, ENABLED, STATE, TRACING, epoch_of, recording, same_epoch};
 use super::slot::SiteSlot;
 use super::trace::buffer::{self as trace, Record};
 use crate::clock::tsc;
@@ -109,9 +109,12 @@ impl Frame {
         local
             .children
             .set(self.saved_children.wrapping_add(inclusive));
-        // SAFETY: the slot is kept alive by this thread's record, which outlives `local`.
+        // SAFETY: the slot is kept alive by this thread's record, which outlives `local` (after
+        // a fork, by the parent's memory the child keeps).
         let slot = unsafe { &*self.slot };
         let outermost = slot.exit_frame();
+        // A frame opened before a `reset()` ends in a slot the reset took out of the profile
+        // (see `Local::sync_epoch`): it is not recorded, with no check here.
         slot.record(inclusive, inclusive.saturating_sub(children), outermost);
         end
     }
@@ -243,6 +246,9 @@ pub struct TimedFuture<F> {
     self_time: u64,
     /// The trace session its first poll was captured in (0: none).
     session: u64,
+    /// The profiler state at the first poll (a future started before a `reset()` and
+    /// finished after it is not recorded).
+    state: u64,
 }
 
 impl<F> TimedFuture<F> {
@@ -254,6 +260,7 @@ impl<F> TimedFuture<F> {
             start: Some(0),
             self_time: 0,
             session: 0,
+            state: 0,
         }
     }
 }
@@ -267,8 +274,11 @@ impl<F: Future> Future for TimedFuture<F> {
         let this = unsafe { self.get_unchecked_mut() };
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
         let state = STATE.load(Ordering::Relaxed);
-        if this.start == Some(0) && !recording(state) {
-            this.start = None;
+        if this.start == Some(0) {
+            this.state = state;
+            if !recording(state) {
+                this.start = None;
+            }
         }
         let Some(start) = this.start else {
             return inner.poll(cx);
@@ -295,13 +305,14 @@ impl<F: Future> Future for TimedFuture<F> {
             trace::close(record, t1);
         }
         let busy = t1.saturating_sub(t0);
+        let started_in = this.state;
         let self_time = &mut this.self_time;
         with_local(|local| {
             let children = local.children.get().wrapping_sub(saved);
             *self_time = self_time.saturating_add(busy.saturating_sub(children));
             local.children.set(saved.wrapping_add(busy));
-            if result.is_ready() {
-                let state = STATE.load(Ordering::Relaxed);
+            let state = STATE.load(Ordering::Relaxed);
+            if result.is_ready() && same_epoch(state, started_in) {
                 let slot = local.slot(registry::site_id(site), epoch_of(state));
                 slot.record(t1.saturating_sub(start), *self_time, true);
             }

@@ -7,8 +7,14 @@
 //!
 //! Per call site: calls, total (inclusive) time, self time (excluding timed children, even
 //! across the Rust/Python boundary), min, max, mean and percentiles from a log-linear
-//! histogram with ±3.2 % relative error. Under recursion every call is counted but
-//! inclusive time is added only for the outermost frame.
+//! histogram in nanosecond buckets (the same on every host) with ±3.2 % relative error. Under
+//! recursion every call is counted but inclusive time is added only for the outermost frame.
+//!
+//! Snapshots of many processes add exactly ([`Snapshot::merge`]) and survive a JSON round trip
+//! ([`Snapshot::from_json`]). With [`DIR_VARIABLE`] (`PERFORMANCE_TIMING_DIR`) set, a process
+//! keeps its profile in a memory-mapped file of that directory, which [`load_dir`] merges with
+//! every other process's. [`reset`] drops calls open across it; a forked child starts with an
+//! empty profile of its own (see `fork.rs`).
 //!
 //! ```
 //! use timing_runtime::profile;
@@ -23,17 +29,27 @@
 //! ```
 
 pub mod callsite;
+mod fork;
 pub mod guard;
 pub mod histogram;
 mod local;
+mod multiprocess;
+mod naming;
+mod owned_histogram;
+mod process;
 mod registry;
 mod scope;
 mod slot;
 pub mod snapshot;
+mod store;
+mod threads;
 pub mod trace;
 
 pub use callsite::CallSite;
 pub use guard::{Guard, Span, TimedFuture, WrongThread};
+pub use multiprocess::{ProfileFileError, dump, load_dir};
+pub use process::Process;
 pub use registry::{intern, is_enabled, reset, set_enabled};
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
+pub use store::DIR_VARIABLE;

@@ -1,12 +1,14 @@
-//! Global state: the on/off switch and reset epoch, registered call sites, live threads and
-//! the counters of threads that have exited.
+//! Global state: the on/off switch and reset epoch, and the registered call sites (the
+//! recording threads are in [`threads`](super::threads)).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use super::callsite::{CallSite, UNREGISTERED};
-use super::slot::{SiteSlot, SlotData};
+use super::naming;
+use super::threads::threads;
 
 /// The profiler's switches and reset epoch in one word, so that the hot path reads them all
 /// with one relaxed load: bit 0 ([`ENABLED`]) is "recording, no trace session", bit 1
@@ -33,6 +35,11 @@ pub(crate) fn recording(state: u64) -> bool {
 /// Starts or stops span capture (a trace session); recording itself stays as it was.
 pub(crate) fn set_tracing(active: bool) {
     let _switches = lock(&SWITCHES);
+    switch_tracing(active);
+}
+
+/// [`set_tracing`] with [`SWITCHES`] already held by the caller.
+fn switch_tracing(active: bool) {
     SESSION_ACTIVE.store(active, Ordering::Relaxed);
     let on = if active { TRACING } else { ENABLED };
     let _ = STATE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
@@ -43,8 +50,29 @@ pub(crate) fn set_tracing(active: bool) {
         })
     });
 }
+
+/// The lock of the two switches, held by the forking thread across `fork()` (see `fork.rs`).
+pub(crate) struct SwitchesLock(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+impl SwitchesLock {
+    /// Takes the switches' lock.
+    pub(crate) fn take() -> Self {
+        Self(lock(&SWITCHES))
+    }
+
+    /// In a forked child: no trace session (the child does not inherit the parent's).
+    pub(crate) fn forget_tracing_after_fork(&self) {
+        switch_tracing(false);
+    }
+}
 /// The first bit of the epoch in [`STATE`]: adding it starts a new epoch.
 const EPOCH_UNIT: u64 = 4;
+
+/// Whether two [`STATE`] values are in the same reset epoch.
+#[inline(always)]
+pub(crate) fn same_epoch(a: u64, b: u64) -> bool {
+    (a ^ b) < EPOCH_UNIT
+}
 
 /// The epoch encoded in a [`STATE`] value.
 #[inline(always)]
@@ -52,8 +80,15 @@ pub(crate) fn epoch_of(state: u64) -> u64 {
     state / EPOCH_UNIT
 }
 
+/// A registered call site and the name its records are shown under.
+#[derive(Clone, Copy)]
+pub(crate) struct Registered {
+    pub(crate) site: &'static CallSite,
+    pub(crate) name: &'static str,
+}
+
 struct Sites {
-    list: Vec<&'static CallSite>,
+    list: Vec<Registered>,
     interned: BTreeMap<(String, String), &'static CallSite>,
 }
 
@@ -62,37 +97,10 @@ static SITES: Mutex<Sites> = Mutex::new(Sites {
     interned: BTreeMap::new(),
 });
 
-/// One thread's recorder, shared between the thread and snapshots.
-pub(crate) struct ThreadRecord {
-    pub(crate) name: String,
-    /// Unique for the process's lifetime (never reused, unlike addresses).
-    pub(crate) number: u64,
-    /// The epoch the slots were last cleared for; older means "reset since".
-    pub(crate) epoch: AtomicU64,
-    pub(crate) slots: Mutex<Vec<Arc<SiteSlot>>>,
-}
-
-pub(crate) struct Threads {
-    pub(crate) live: Vec<Arc<ThreadRecord>>,
-    /// Merged counters of exited threads, indexed by site id.
-    pub(crate) exited: Vec<SlotData>,
-    next_number: u64,
-}
-
-static THREADS: Mutex<Threads> = Mutex::new(Threads {
-    live: Vec::new(),
-    exited: Vec::new(),
-    next_number: 0,
-});
-
 /// Locks a registry mutex; the data stays valid even if a holder panicked (no code that
 /// holds these locks can leave them half-updated).
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-pub(crate) fn threads() -> MutexGuard<'static, Threads> {
-    lock(&THREADS)
 }
 
 /// The id of `site`, registering it on first use.
@@ -106,28 +114,53 @@ pub(crate) fn site_id(site: &'static CallSite) -> u32 {
     }
 }
 
+/// Locks the site list.
+fn sites_lock() -> MutexGuard<'static, Sites> {
+    super::fork::install();
+    lock(&SITES)
+}
+
 #[cold]
 fn register(site: &'static CallSite) -> u32 {
-    let mut sites = lock(&SITES);
+    let mut sites = sites_lock();
     let id = site.cached_id();
     if id != UNREGISTERED {
         return id;
     }
     let id = u32::try_from(sites.list.len()).expect("fewer than 4 billion call sites");
-    sites.list.push(site);
+    let name = match naming::display_name(site) {
+        Cow::Borrowed(name) => name,
+        // Once per site, kept for the process's life (like the site itself).
+        Cow::Owned(name) => Box::leak(name.into_boxed_str()),
+    };
+    sites.list.push(Registered { site, name });
     site.id_cell().store(id, Ordering::Relaxed);
     id
 }
 
 /// Every registered call site, indexed by id.
-pub(crate) fn sites() -> Vec<&'static CallSite> {
-    lock(&SITES).list.clone()
+pub(crate) fn sites() -> Vec<Registered> {
+    sites_lock().list.clone()
+}
+
+/// The registered site of id `id` (which must have been registered).
+pub(crate) fn registered(id: u32) -> Registered {
+    sites_lock().list[id as usize]
+}
+
+/// The site list's lock, held around `fork()` (see [`super::fork`]).
+pub(crate) struct SiteLock(#[allow(dead_code)] MutexGuard<'static, Sites>);
+
+impl SiteLock {
+    pub(crate) fn take() -> SiteLock {
+        SiteLock(sites_lock())
+    }
 }
 
 /// The call site named `name` in `module_path`, created (and leaked, once per pair) on first
 /// use. This is how dynamic callers — the Python `timed` — get static call sites.
 pub fn intern(module_path: &str, name: &str) -> &'static CallSite {
-    let mut sites = lock(&SITES);
+    let mut sites = sites_lock();
     let key = (module_path.to_owned(), name.to_owned());
     if let Some(site) = sites.interned.get(&key) {
         return site;
@@ -141,44 +174,6 @@ pub fn intern(module_path: &str, name: &str) -> &'static CallSite {
     )));
     sites.interned.insert(key, site);
     site
-}
-
-/// Registers the calling thread's recorder.
-pub(crate) fn new_thread() -> Arc<ThreadRecord> {
-    let mut threads = threads();
-    threads.next_number += 1;
-    let current = std::thread::current();
-    let name = match current.name() {
-        Some(n) => n.to_owned(),
-        None => format!("thread-{}", threads.next_number),
-    };
-    let record = Arc::new(ThreadRecord {
-        name,
-        number: threads.next_number,
-        epoch: AtomicU64::new(epoch_of(STATE.load(Ordering::Relaxed))),
-        slots: Mutex::new(Vec::new()),
-    });
-    threads.live.push(record.clone());
-    record
-}
-
-/// Moves an exiting thread's counters into the exited-threads totals (unless a reset made
-/// them stale) and forgets the thread.
-pub(crate) fn retire(record: &Arc<ThreadRecord>) {
-    let mut threads = threads();
-    threads.live.retain(|r| !Arc::ptr_eq(r, record));
-    let current = epoch_of(STATE.load(Ordering::Relaxed));
-    if record.epoch.load(Ordering::Relaxed) != current {
-        return;
-    }
-    for slot in lock(&record.slots).iter() {
-        let id = slot.site_id as usize;
-        if threads.exited.len() <= id {
-            threads.exited.resize_with(id + 1, SlotData::default);
-        }
-        let data = slot.read();
-        threads.exited[id].merge(&data);
-    }
 }
 
 /// Turns recording on or off. Off, an instrumented call costs one relaxed atomic load.
@@ -201,12 +196,23 @@ pub fn is_enabled() -> bool {
     recording(STATE.load(Ordering::Relaxed))
 }
 
-/// Forgets everything recorded so far, in every thread. Threads keep recording; a call in
-/// flight during the reset may be dropped.
+/// Forgets everything recorded so far, in every thread. Threads keep recording.
+///
+/// A call (or `timed` span) that is open when `reset()` runs is **not recorded**, neither
+/// before nor after the reset — always, whatever else happens before it closes. Calls that
+/// start after the reset are recorded, including those nested in a call that is dropped.
 pub fn reset() {
     let mut threads = threads();
     STATE.fetch_add(EPOCH_UNIT, Ordering::Relaxed);
-    threads.exited.clear();
+    let epoch = current_epoch();
+    threads.clear_exited(epoch);
+    super::store::if_open(|s| s.set_epoch(epoch));
+}
+
+/// In a forked child: starts a new epoch, so that calls open across the fork are not
+/// recorded (as across a [`reset`]).
+pub(crate) fn new_epoch_after_fork() {
+    STATE.fetch_add(EPOCH_UNIT, Ordering::Relaxed);
 }
 
 /// The current reset epoch.

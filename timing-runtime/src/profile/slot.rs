@@ -1,17 +1,36 @@
 //! One call site's counters in one thread: written by that thread only, read by snapshots.
+//!
+//! Slots live in the [`store`](super::store) (on the heap, or in the process's file in
+//! multi-process mode): their layout is fixed (`repr(C)`) so that a reader of the file finds
+//! the counters at known offsets.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering, fence};
 
-use super::histogram::{Histogram, OwnedHistogram};
+use super::histogram::{Histogram, bucket_index};
+use super::owned_histogram::OwnedHistogram;
+use super::store::{Store, layout};
+use crate::clock::tsc;
+
+/// One thread's slots, behind the lock that readers of the slots hold (see
+/// [`OwnedHistogram`]).
+pub(crate) type SlotList = Mutex<Vec<&'static SiteSlot>>;
 
 /// The counters of one call site in one thread, in raw clock units.
 ///
 /// Only the owning thread writes (relaxed load + store, no locked instructions); a
 /// per-slot sequence lock lets a snapshot read the scalar counters consistently without
-/// stopping the writer. The histogram is read without the lock: it may lag the counters by the
-/// calls in flight at that instant.
+/// stopping the writer. The histogram (in nanosecond buckets) is read under the owner's slot
+/// lock but outside the sequence lock: it may lag the counters by the calls in flight.
+#[repr(C)]
 pub(crate) struct SiteSlot {
+    /// The store's entry header (kind `SLOT`, size).
+    header: AtomicU64,
+    /// The owning thread's number (for readers of the store's file).
+    thread: AtomicU64,
     pub(crate) site_id: u32,
+    /// Active frames of this site on the owning thread (recursion depth).
+    depth: AtomicU32,
     seq: AtomicU64,
     calls: AtomicU64,
     sum: AtomicU64,
@@ -19,9 +38,28 @@ pub(crate) struct SiteSlot {
     self_time: AtomicU64,
     min: AtomicU64,
     max: AtomicU64,
-    /// Active frames of this site on the owning thread (recursion depth).
-    depth: AtomicU32,
     histogram: OwnedHistogram,
+    /// The owning thread's slot list, whose lock guards histogram growth against readers.
+    /// It outlives the slot.
+    owner: *const SlotList,
+}
+
+/// Byte offsets of a slot's fields, for readers of a store's file.
+pub(crate) mod offsets {
+    use super::SiteSlot;
+    use std::mem::offset_of;
+    pub(crate) const THREAD: usize = offset_of!(SiteSlot, thread);
+    pub(crate) const SITE_ID: usize = offset_of!(SiteSlot, site_id);
+    pub(crate) const CALLS: usize = offset_of!(SiteSlot, calls);
+    pub(crate) const SUM: usize = offset_of!(SiteSlot, sum);
+    pub(crate) const TOTAL: usize = offset_of!(SiteSlot, total);
+    pub(crate) const SELF_TIME: usize = offset_of!(SiteSlot, self_time);
+    pub(crate) const MIN: usize = offset_of!(SiteSlot, min);
+    pub(crate) const MAX: usize = offset_of!(SiteSlot, max);
+    pub(crate) const BLOCK_AT: usize =
+        offset_of!(SiteSlot, histogram) + super::OwnedHistogram::BLOCK_AT;
+    /// Bytes of a slot.
+    pub(crate) const SIZE: usize = size_of::<SiteSlot>();
 }
 
 /// A consistent copy of a slot's counters (raw clock units).
@@ -65,10 +103,30 @@ fn bump(cell: &AtomicU64, by: u64) {
     );
 }
 
+// SAFETY: the raw pointer is to a `Mutex` (Sync) that outlives the slot; every other field is
+// atomic.
+unsafe impl Send for SiteSlot {}
+// SAFETY: as above.
+unsafe impl Sync for SiteSlot {}
+
+const _: () = assert!(offsets::SIZE % 8 == 0);
+
 impl SiteSlot {
-    pub(crate) fn new(site_id: u32) -> Self {
-        Self {
+    /// A new slot of `site_id` in `store`, owned by thread `thread` whose slot list is `owner`.
+    pub(crate) fn alloc(
+        store: &mut Store,
+        site_id: u32,
+        thread: u64,
+        owner: &SlotList,
+    ) -> &'static SiteSlot {
+        let p = store.alloc(layout::SLOT, offsets::SIZE);
+        // SAFETY: `p` is the header word of the entry just allocated.
+        let header = unsafe { p.read() };
+        let slot = SiteSlot {
+            header: AtomicU64::new(header),
+            thread: AtomicU64::new(thread),
             site_id,
+            depth: AtomicU32::new(0),
             seq: AtomicU64::new(0),
             calls: AtomicU64::new(0),
             sum: AtomicU64::new(0),
@@ -76,9 +134,34 @@ impl SiteSlot {
             self_time: AtomicU64::new(0),
             min: AtomicU64::new(u64::MAX),
             max: AtomicU64::new(0),
-            depth: AtomicU32::new(0),
             histogram: OwnedHistogram::new(),
+            owner,
+        };
+        // SAFETY: a fresh entry of the slot's size, 8-byte aligned, that nothing else refers
+        // to; it stays allocated until `release`.
+        unsafe {
+            p.cast::<SiteSlot>().write(slot);
+            &*p.cast::<SiteSlot>()
         }
+    }
+
+    /// Owner only, holding the slot lock, after a reset: takes the slot out of its thread's
+    /// profile (a reader of the store's file ignores it from now on). Calls still open on it
+    /// finish into it unseen; it is released once none is (see [`SiteSlot::open_frames`]).
+    pub(crate) fn detach(&self) {
+        self.thread.store(0, Ordering::Release);
+    }
+
+    /// Owner only: how many frames of this slot are open on the owning thread.
+    pub(crate) fn open_frames(&self) -> u32 {
+        self.depth.load(Ordering::Relaxed)
+    }
+
+    /// Returns the slot and its histogram to `store`. The caller holds the slot lock and makes
+    /// sure nothing refers to the slot any more.
+    pub(crate) fn release(&'static self, store: &mut Store) {
+        self.histogram.clear_in(store);
+        store.free((self as *const SiteSlot).cast_mut().cast());
     }
 
     /// Owner only: a frame of this site starts.
@@ -110,7 +193,8 @@ impl SiteSlot {
     }
 
     /// Owner only: records one call of `inclusive` raw ticks, `self_time` of them outside
-    /// timed children; `inclusive` is added to the total only for an outermost frame.
+    /// timed children; `inclusive` is added to the total only for an outermost frame. The
+    /// histogram counts `inclusive` converted to nanoseconds (a multiply and a shift).
     #[inline(always)]
     pub(crate) fn record(&self, inclusive: u64, self_time: u64, outermost: bool) {
         let s = self.write_begin();
@@ -126,11 +210,53 @@ impl SiteSlot {
         if inclusive > self.max.load(Ordering::Relaxed) {
             self.max.store(inclusive, Ordering::Relaxed);
         }
-        self.histogram.record(inclusive);
         self.write_end(s);
+        // Outside the sequence lock: adding a chunk takes the slot lock, which a reader holds
+        // while it waits for the sequence to settle.
+        // SAFETY: the owner's slot list outlives its slots.
+        let owner = unsafe { &*self.owner };
+        self.histogram
+            .record(bucket_index(tsc::scale_to_nanos(inclusive)), owner);
     }
 
-    /// Owner only: forgets every call (the recursion depth is kept: frames may be live).
+    /// Adds `data` (counters of other slots of the same site) to this slot. The caller holds
+    /// the slot lock and is the only writer (this is how exited threads' totals are kept).
+    pub(crate) fn absorb(&self, data: &SlotData) {
+        if data.calls == 0 {
+            return;
+        }
+        let s = self.write_begin();
+        let calls = self.calls.load(Ordering::Relaxed);
+        let min = self.min.load(Ordering::Relaxed);
+        self.min.store(
+            if calls == 0 {
+                data.min
+            } else {
+                min.min(data.min)
+            },
+            Ordering::Relaxed,
+        );
+        if data.max > self.max.load(Ordering::Relaxed) {
+            self.max.store(data.max, Ordering::Relaxed);
+        }
+        self.calls
+            .store(calls.saturating_add(data.calls), Ordering::Relaxed);
+        for (cell, by) in [
+            (&self.sum, data.sum),
+            (&self.total, data.total),
+            (&self.self_time, data.self_time),
+        ] {
+            cell.store(
+                cell.load(Ordering::Relaxed).saturating_add(by),
+                Ordering::Relaxed,
+            );
+        }
+        self.write_end(s);
+        self.histogram.add_locked(&data.histogram);
+    }
+
+    /// Owner only, holding the slot lock: forgets every call and frees the histogram's
+    /// memory (the recursion depth is kept: frames may be live).
     pub(crate) fn clear(&self) {
         let s = self.write_begin();
         self.calls.store(0, Ordering::Relaxed);
@@ -139,11 +265,11 @@ impl SiteSlot {
         self.self_time.store(0, Ordering::Relaxed);
         self.min.store(u64::MAX, Ordering::Relaxed);
         self.max.store(0, Ordering::Relaxed);
-        self.histogram.clear();
         self.write_end(s);
+        super::store::with(|store| self.histogram.clear_in(store));
     }
 
-    /// Any thread: a consistent copy of the counters.
+    /// Any thread holding the slot lock: a consistent copy of the counters.
     pub(crate) fn read(&self) -> SlotData {
         let mut spins = 0u32;
         loop {
@@ -168,7 +294,7 @@ impl SiteSlot {
                     };
                 }
             }
-            spins += 1;
+            spins = spins.wrapping_add(1);
             if spins % 64 == 0 {
                 std::thread::yield_now();
             } else {

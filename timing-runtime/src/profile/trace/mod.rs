@@ -36,7 +36,7 @@
 
 pub(crate) mod buffer;
 mod model;
-mod session;
+pub(crate) mod session;
 
 pub use model::Trace;
 pub(crate) use model::{ROOT, SpanData};

@@ -4,7 +4,6 @@
 use super::buffer::{ASYNC, RawSpan};
 use crate::clock::tsc::raw_to_nanos;
 use crate::profile::registry;
-use crate::profile::snapshot::naming::display_name;
 
 /// A span's parent when it has none (a root span of its thread).
 pub(crate) const ROOT: u32 = u32::MAX;
@@ -66,7 +65,7 @@ impl Trace {
                     index_of[id] = sites.len() as u32;
                     // Sites are registered before their spans are recorded, and read after.
                     sites.push(match all_sites.get(id) {
-                        Some(s) => (display_name(s), s.module_path().to_owned()),
+                        Some(s) => (s.name.to_owned(), s.site.module_path().to_owned()),
                         None => (format!("site {id}"), String::new()),
                     });
                 }

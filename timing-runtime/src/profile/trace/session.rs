@@ -48,6 +48,23 @@ pub(super) fn attach(
     Some((shared.generation, buffer))
 }
 
+/// The session's lock, held by the forking thread across `fork()` (see `profile/fork.rs`).
+pub(crate) struct SessionLock(std::sync::MutexGuard<'static, Option<Shared>>);
+
+impl SessionLock {
+    /// Takes the session's lock.
+    pub(crate) fn take() -> Self {
+        Self(lock(&SESSION))
+    }
+
+    /// In a forked child: the parent's session (and its buffers) is not the child's; the
+    /// child captures nothing until it starts a session of its own.
+    pub(crate) fn forget_after_fork(&mut self) {
+        self.0.take();
+        ACTIVE.store(0, Ordering::Relaxed);
+    }
+}
+
 /// An active trace session: while it lives, every `#[timed]` call and Python `timed` span on
 /// every thread is also captured as a span (see [`start`]). [`Session::finish`] ends it and
 /// returns the [`Trace`]; dropping it unfinished ends it and discards the spans.

@@ -1,13 +1,17 @@
 //! The names records are shown under: an explicit `#[timed(name = …)]`, or the function's
 //! path, shortened from the `type_name` of a marker function nested in it.
 
+use std::borrow::Cow;
+
 use crate::profile::callsite::CallSite;
 
-/// The name shown for `site`: its explicit name, or its path relative to its module.
-pub(crate) fn display_name(site: &CallSite) -> String {
+/// The name shown for `site`: its explicit name, or its path relative to its module. The
+/// registry computes it once per site (`registry::Registered::name`); use that rather than
+/// calling this on a hot or repeated path.
+pub(crate) fn display_name(site: &'static CallSite) -> Cow<'static, str> {
     match site.explicit_name() {
-        Some(name) => name.to_owned(),
-        None => path_name(site.raw_path(), site.module_path()),
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(path_name(site.raw_path(), site.module_path())),
     }
 }
 
