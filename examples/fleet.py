@@ -29,18 +29,13 @@ def handle(request: int) -> int:
 
 
 def worker(calls: int) -> str:
-    """One worker process: handle `calls` requests, run a Rust kernel, return the profile."""
+    """One task of a worker process: handle `calls` requests, run a Rust kernel, return the
+    profile of this task (a pool process may run several tasks; each starts from zero)."""
+    pt.reset()
     for request in range(calls):
         handle(request)
     pt.compare_seq_vs_parallel([1.0] * 10_000, iterations=2)
     return pt.snapshot().to_json()
-
-
-def merge(profiles: list[str]) -> pt.Snapshot | None:
-    """One profile of every worker (``None`` on a build without ``Snapshot.merge``)."""
-    if not hasattr(pt.Snapshot, "merge"):  # the profile store of issue 12 brings it
-        return None
-    return pt.Snapshot.merge([pt.Snapshot.from_json(p) for p in profiles])
 
 
 def main() -> None:
@@ -53,13 +48,8 @@ def main() -> None:
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
         profiles = pool.map(worker, [args.calls] * args.workers)
 
-    snap = merge(profiles)
-    if snap is None:
-        print("This build has no Snapshot.merge: showing one worker's profile only.\n")
-        worker(args.calls)  # the same work in this process, for a profile to show
-        snap = pt.snapshot()
-    else:
-        print(f"{args.workers} workers x {args.calls} requests, merged:\n")
+    snap = pt.Snapshot.merge([pt.Snapshot.from_json(p) for p in profiles])
+    print(f"{args.workers} workers x {args.calls} requests, merged:\n")
     print(snap.summary())
     print()
     print("Prometheus text of `handle` (Snapshot.to_prometheus(); what serve_metrics serves):")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check: formatting, lints, Rust tests, the release module, stub check, Python tests.
+# Every check: formatting, lints, Rust tests, the release module, stub check, mypy, Python tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "==> cargo fmt --check"
@@ -17,6 +17,8 @@ echo "==> building the example third-party extension (examples/extension)"
 VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet -m examples/extension/Cargo.toml
 echo "==> stubtest (python/performance_timing/_native.pyi against the built module)"
 .venv/bin/python -m mypy.stubtest performance_timing._native --allowlist scripts/stubtest-allowlist.txt
+echo "==> mypy (the Python package type-checks against its stubs)"
+.venv/bin/python -m mypy python/performance_timing
 echo "==> pytest"
 set +e
 .venv/bin/python -m pytest tests "$@"

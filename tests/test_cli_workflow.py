@@ -17,9 +17,6 @@ from performance_timing import Stats
 from performance_timing.cli import history
 from performance_timing.cli.files import load_stats
 
-HAS_SNAPSHOT_LOAD = hasattr(pt.Snapshot, "from_json")
-
-
 def cli(*argv: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "performance_timing", *argv], capture_output=True,
                           text=True, timeout=120, cwd=cwd)
@@ -178,7 +175,6 @@ def test_show_stats_list_and_bad_files(tmp_path):
     assert r.returncode == 2 and "bad.json" in r.stderr and "Traceback" not in r.stderr
 
 
-@pytest.mark.skipif(not HAS_SNAPSHOT_LOAD, reason="Snapshot.from_json not in this build yet")
 def test_show_profile_snapshot(tmp_path):
     script = tmp_path / "prog.py"
     script.write_text(SCRIPT)

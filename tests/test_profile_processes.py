@@ -173,6 +173,8 @@ def work(i):
     for _ in range(1000):
         with pt.timed("mp_work"):
             pass
+    with pt.timed("parent_work"):  # the parent's block, in a worker (`__mp_main__` if spawned)
+        pass
     return os.getpid()
 
 if __name__ == "__main__":
@@ -185,7 +187,9 @@ if __name__ == "__main__":
     with ctx.Pool(4) as pool:
         pids = pool.map(work, range(4))
     snap = pt.load_dir(directory)
+    rows = sorted({(r.module_path, r.name) for r in snap})
     print(snap["mp_work"].calls, snap["parent_work"].calls, len(snap.processes), len(set(pids)))
+    print(rows)
 """
 
 
@@ -199,13 +203,16 @@ def test_pool_workers_are_merged_exactly(tmp_path, method):
         [sys.executable, str(script), method], capture_output=True, text=True, timeout=180, env=env
     )
     assert proc.returncode == 0, proc.stderr
-    work, parent, processes, workers = map(int, proc.stdout.split())
+    counts, rows = proc.stdout.splitlines()
+    work, parent, processes, workers = map(int, counts.split())
     # 4 x 1000 in the workers, each process counted once whichever worker ran which task
     # (Pool.terminate() ended them with SIGTERM); the parent's 500 are counted once: a forked
-    # worker starts with an empty profile.
+    # worker starts with an empty profile. The workers' one block each of `parent_work` is
+    # the same row as the parent's, although a spawned worker runs the script as `__mp_main__`.
     assert work == 4000
-    assert parent == 500
+    assert parent == 504
     assert processes == 1 + workers
+    assert rows == "[('__main__', 'mp_work'), ('__main__', 'parent_work')]"
 
 
 SURVIVOR = """

@@ -1,5 +1,6 @@
 //! Snapshots written to JSON and read back exactly, and merged as if from many processes.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 
 use timing_runtime::profile::{self, CallSite, Guard, Snapshot};
@@ -9,6 +10,14 @@ macro_rules! site {
         static SITE: CallSite = CallSite::new(Some($name), module_path!(), file!(), line!(), || "");
         &SITE
     }};
+}
+
+/// The profile is one per process and the tests run in parallel: each takes this lock, so no
+/// other test records while it reads (a live snapshot's histogram may lag its counters by the
+/// calls in flight, as `profile::slot` documents).
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn spin(micros: u64) {
@@ -39,6 +48,7 @@ fn record_some() {
 
 #[test]
 fn json_round_trip_is_exact() {
+    let _serial = serial();
     record_some();
     let snap = profile::snapshot();
     let back = Snapshot::from_json(&snap.to_json()).unwrap();
@@ -54,6 +64,7 @@ fn json_round_trip_is_exact() {
 
 #[test]
 fn merge_adds_exactly() {
+    let _serial = serial();
     record_some();
     let a = profile::snapshot();
     let b = Snapshot::from_json(&a.to_json()).unwrap();
@@ -84,6 +95,7 @@ fn merge_adds_exactly() {
 
 #[test]
 fn merge_of_two_processes_names_threads_by_process() {
+    let _serial = serial();
     record_some();
     let a = profile::snapshot();
     let text = a
@@ -101,6 +113,7 @@ fn merge_of_two_processes_names_threads_by_process() {
 
 #[test]
 fn bad_documents_are_refused_with_reasons() {
+    let _serial = serial();
     let good = profile::snapshot().to_json();
     let cases = [
         ("not json", "not a profile JSON document"),

@@ -411,19 +411,12 @@ pub fn boolean(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(b.is_true());
     }
-    let ty = obj.get_type();
-    let from_numpy = ty.module().is_ok_and(|m| m == "numpy");
-    let type_name = type_name(obj);
-    if from_numpy && (type_name == "bool" || type_name == "bool_") {
+    if is_boolean(obj) {
         return obj.is_truthy();
     }
-    let qualified = if from_numpy {
-        format!("numpy.{type_name}")
-    } else {
-        type_name
-    };
     Err(PyTypeError::new_err(format!(
-        "{name} must be a bool, not {qualified}"
+        "{name} must be a bool, not {}",
+        type_name(obj)
     )))
 }
 

@@ -106,7 +106,13 @@ pub fn of_pair<'py>(
     new: impl FnOnce(Python<'py>, &'static CallSite) -> PyResult<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = module.py();
-    let site = profile::intern(module.to_str()?, name.to_str()?);
+    // multiprocessing's "spawn" and "forkserver" workers import the main script as
+    // `__mp_main__`: its functions are the parent's `__main__` ones, one row after a merge.
+    let module = match module.to_str()? {
+        "__mp_main__" => "__main__",
+        other => other,
+    };
+    let site = profile::intern(module, name.to_str()?);
     let key = site as *const CallSite as usize;
     if let Some(found) = by_site().as_ref().and_then(|m| m.get(&key)) {
         return Ok(found.bind(py).clone());

@@ -62,7 +62,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="PERCENT",
         help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%)",
     )
-    noise = _DEFAULTS["compare.noise"]
+    noise = float(_DEFAULTS["compare.noise"] or 0.0)
     cmp.add_argument(
         "--noise",
         type=parse_percent,

@@ -46,6 +46,12 @@ _SERDE_POSITION = re.compile(r" at line (\d+) column (\d+)$")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _skip_space(text: str, pos: int) -> int:
+    """The offset of the first non-whitespace character of ``text`` from ``pos`` on."""
+    found = _WHITESPACE.match(text, pos)
+    return found.end() if found else pos
+
+
 class FileError(ValueError):
     """A file that cannot be used. ``str(e)`` is one line: ``path:line:column: reason``, or
     ``path: reason`` without a position; the parts are ``path``, ``line``, ``column`` (1-based,
@@ -134,15 +140,15 @@ def _element_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of the elements of the JSON array that ``text`` holds (text
     already known to be valid JSON)."""
     decoder = json.JSONDecoder(parse_int=_int)
-    pos = _WHITESPACE.match(text, 0).end() + 1  # after '['
-    spans = []
+    pos = _skip_space(text, 0) + 1  # after '['
+    spans: list[tuple[int, int]] = []
     while True:
-        pos = _WHITESPACE.match(text, pos).end()
+        pos = _skip_space(text, pos)
         if text[pos] == "]":
             return spans
         _, end = decoder.raw_decode(text, pos)
         spans.append((pos, end))
-        pos = _WHITESPACE.match(text, end).end()
+        pos = _skip_space(text, end)
         if text[pos] == ",":
             pos += 1
 
@@ -175,7 +181,7 @@ def load_stats(path: str) -> list[Stats]:
     text = read_text(path)
     data = _parse(path, text)
     if not isinstance(data, list):
-        start = _WHITESPACE.match(text, 0).end()
+        start = _skip_space(text, 0)
         return [_stats_at(path, text, start, len(text.rstrip()))]
     spans = _element_spans(text)
     if not spans:
@@ -200,9 +206,7 @@ def load_profile(path: str) -> Snapshot:
     """
     text = read_text(path)
     _parse(path, text)
-    if not hasattr(Snapshot, "from_json"):
-        raise FileError(path, "this build cannot load profile snapshots (no Snapshot.from_json)")
     try:
-        return Snapshot.from_json(text)  # type: ignore[attr-defined, no-any-return]
+        return Snapshot.from_json(text)
     except ValueError as e:
         raise FileError(path, str(e)) from None

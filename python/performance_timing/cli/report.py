@@ -46,7 +46,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="the HTML file to write (default report.html)",
     )
     rep.add_argument("--title", default=None, help="the page title (default 'Benchmark report')")
-    noise = _DEFAULTS["compare.noise"]
+    noise = float(_DEFAULTS["compare.noise"] or 0.0)
     rep.add_argument(
         "--noise",
         type=parse_percent,

@@ -72,7 +72,7 @@ def bench_options(marks: dict[str, Any], max_time: float, shared_mark: bool) -> 
     options = {k: marks[k] for k in MARK_OPTIONS if k in marks}
     options.setdefault("max_time", max_time)
     if "min_time" not in options and isinstance(options["max_time"], (int, float)):
-        options["min_time"] = min(_DEFAULTS["bench.min_time"], options["max_time"])
+        options["min_time"] = min(float(_DEFAULTS["bench.min_time"] or 0.0), options["max_time"])
     return options
 
 

@@ -11,6 +11,7 @@
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
+use super::team::{WORKER_STACK_BYTES, check_thread_room};
 use crate::error::TimingError;
 use crate::host;
 
@@ -54,8 +55,10 @@ pub fn parallel_pool() -> Result<&'static rayon::ThreadPool, TimingError> {
         return Ok(&owned.pool);
     }
     let threads = default_threads();
+    check_thread_room(threads, threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .stack_size(WORKER_STACK_BYTES)
         .thread_name(|i| format!("timing-pool-{i}"))
         .build()
         .map_err(|e| TimingError::ThreadStart {

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::error::{TimingError, require_at_least};
+use crate::host;
 
 /// Elements per 64-byte cache line of `f64`: part boundaries are multiples of it.
 const LINE: usize = 8;
@@ -91,6 +92,39 @@ pub fn check_threads(threads: usize) -> Result<(), TimingError> {
     Ok(())
 }
 
+/// The stack of every thread this crate starts (Rust's default, set explicitly so that
+/// [`check_thread_room`] counts what is really mapped).
+pub const WORKER_STACK_BYTES: usize = 2 << 20;
+
+/// Address space a started thread needs beyond its stack: guard page, thread-local data and
+/// its share of the allocator's bookkeeping (an estimate on the generous side).
+const WORKER_EXTRA_BYTES: u128 = 1 << 20;
+
+/// Address space that must stay free once every thread has started.
+const SPARE_BYTES: u128 = 16 << 20;
+
+/// Checks, before starting `workers` threads for a team of `threads`, that they fit under the
+/// process's address-space limit (`RLIMIT_AS`). Without this check a thread whose stack still
+/// fits can fail to allocate its thread-local data, and the C library aborts the process
+/// instead of returning an error.
+///
+/// ```
+/// assert!(timing_runtime::hardware::team::check_thread_room(1, 2).is_ok());
+/// ```
+pub fn check_thread_room(workers: usize, threads: usize) -> Result<(), TimingError> {
+    let need = workers as u128 * (WORKER_STACK_BYTES as u128 + WORKER_EXTRA_BYTES) + SPARE_BYTES;
+    match host::address_space_room_bytes() {
+        Some(room) if workers > 0 && room < need => Err(TimingError::ThreadStart {
+            threads,
+            reason: format!(
+                "only {room} bytes are left under the address-space limit (RLIMIT_AS), \
+                 and {workers} more threads need about {need}"
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A team of `threads` threads: the calling thread plus a pool of `threads − 1` workers.
 ///
 /// Part 0 always runs on the thread that calls [`Team::run`] (so a one-thread team has no
@@ -121,6 +155,7 @@ impl Team {
                 handles,
             });
         }
+        check_thread_room(threads - 1, threads)?;
         let spawned = handles.clone();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads - 1)
@@ -128,6 +163,7 @@ impl Team {
                 let name = format!("timing-team-{}", thread.index() + 1);
                 let handle = std::thread::Builder::new()
                     .name(name)
+                    .stack_size(WORKER_STACK_BYTES)
                     .spawn(|| thread.run())?;
                 lock(&spawned).push(handle);
                 Ok(())
