@@ -80,7 +80,8 @@ def background_load(on: bool) -> Iterator[subprocess.Popen[bytes] | None]:
 
 
 def make(n: int) -> Callable[[], int]:
-    """A new function object that sums ``range(n)``: the work is proportional to ``n``."""
+    """A new function object that sums ``range(n)``: the work grows with ``n`` (not quite
+    linearly: integers above 256 are allocated, below they are cached)."""
 
     def work() -> int:
         return sum(range(n))
@@ -88,57 +89,158 @@ def make(n: int) -> Callable[[], int]:
     return work
 
 
-def per_call(n: int) -> float:
-    """Seconds per call of ``make(n)``: the best of 200 short rounds (~0.1 ms each)."""
+def noop() -> None:
+    """The no-op that prices a call through the plain loop."""
+
+
+# The plain-loop reference: rounds of ~0.1 ms, alternating A B, B A, … (short rounds: on a busy
+# machine a longer one is rarely left alone).
+ROUND = 1e-4
+
+
+def rounds(a: Callable[[], object], b: Callable[[], object], calls: int,
+           budget: float) -> list[tuple[float, float]]:
+    """``(a, b)`` seconds per call of alternating rounds of ``calls`` calls through a plain
+    ``for`` loop (A B, B A, …) for ``budget`` seconds (at least 16 rounds)."""
+    out: list[tuple[float, float]] = []
+    r = range(calls)
+    pc = time.perf_counter
+    end = pc() + budget
+    while True:
+        for i in range(16):
+            if i % 2 == 0:
+                t0 = pc()
+                for _ in r:
+                    a()
+                t1 = pc()
+                for _ in r:
+                    b()
+                t2 = pc()
+                out.append(((t1 - t0) / calls, (t2 - t1) / calls))
+            else:
+                t0 = pc()
+                for _ in r:
+                    b()
+                t1 = pc()
+                for _ in r:
+                    a()
+                t2 = pc()
+                out.append(((t2 - t1) / calls, (t1 - t0) / calls))
+        if pc() >= end:
+            return out
+
+
+def call_costs() -> tuple[float, float]:
+    """Per-call cost of a no-op through the plain loop and through the harness
+    (``Stats.calibration.overhead``), each the median of several measurements, in seconds.
+    The plain loop's ratios are corrected by their difference so that they price a call as the
+    harness does (both include the call of the function itself; they differ by the loop)."""
+    loop = statistics.median(t for t, _ in rounds(noop, noop, 1000, 0.2))
+    harness = statistics.median(
+        pt.bench(noop, max_time=0.2, warmup=0.0, samples=2, progress=False).calibration.overhead
+        for _ in range(5)
+    )
+    return loop, harness
+
+
+@dataclass
+class Reference:
+    """The plain-loop reference of one A/B pair of function objects."""
+
+    ratio: float
+    low: float
+    high: float
+
+    @property
+    def half_width(self) -> float:
+        """The reference's own uncertainty: half its interval, relative."""
+        return (self.high - self.low) / 2 / self.ratio
+
+
+def order_interval(logs: list[float]) -> tuple[float, float]:
+    """An approximate 95 % order-statistic interval of the median (normal approximation of the
+    binomial ranks; the reference only reports its own uncertainty with it)."""
+    s = sorted(logs)
+    n = len(s)
+    k = max(0, math.floor(n / 2 - 1.96 * math.sqrt(n) / 2))
+    return s[k], s[min(n - 1, n - 1 - k)]
+
+
+def reference(pairs: list[tuple[float, float]], delta: float) -> Reference:
+    """The time ratio b / a of ``pairs`` (seconds per call, through the plain loop), each side
+    less ``delta`` (the plain loop's per-call cost above the harness's): the median of the
+    per-round log-ratios, with its interval."""
+    logs = [math.log((b - delta) / (a - delta)) for a, b in pairs if min(a, b) > delta]
+    lo, hi = order_interval(logs)
+    return Reference(math.exp(statistics.median(logs)), math.exp(lo), math.exp(hi))
+
+
+def true_ratio(a: Callable[[], int], b: Callable[[], int], seconds: float, delta: float,
+               budget: float, before: list[tuple[float, float]] | None = None) -> Reference:
+    """The plain-loop reference of the pair ``(a, b)``: ``budget`` seconds of alternating
+    rounds, pooled with the rounds taken ``before`` the trial when given; the interval also
+    spans the two halves' difference (the ratio may have moved during the trial)."""
+    calls = max(1, round(ROUND / seconds))
+    after = rounds(a, b, calls, budget)
+    if before is None:
+        return reference(after, delta)
+    pooled = reference(before + after, delta)
+    r1, r2 = reference(before, delta).ratio, reference(after, delta).ratio
+    return Reference(pooled.ratio, min(pooled.low, r1, r2), max(pooled.high, r1, r2))
+
+
+def per_call(n: int, delta: float) -> float:
+    """Seconds per call of ``make(n)`` as the harness would count it: the best of 50 short
+    plain-loop rounds (~0.1 ms each), less the loop's extra cost per call ``delta``."""
     f = make(n)
-    best = math.inf
     calls = 1
     while True:
         t = time.perf_counter()
         for _ in range(calls):
             f()
-        if time.perf_counter() - t >= 1e-4:
+        if time.perf_counter() - t >= ROUND:
             break
         calls *= 2
-    for _ in range(200):
+    best = math.inf
+    for _ in range(50):
         t = time.perf_counter()
         for _ in range(calls):
             f()
         best = min(best, (time.perf_counter() - t) / calls)
-    return best
+    return best - delta
 
 
-def workload(seconds: float, differences: tuple[float, ...]) -> dict[float, int]:
-    """Elements per call for the A side (about ``seconds`` per call) and for each B side: a
-    loop longer by ``d`` of the A side's *time* per call (a call's fixed cost included, from a
-    straight-line fit of the time per call against the elements)."""
-    per_element = (per_call(20_000) - per_call(10_000)) / 10_000
-    fixed = max(0.0, per_call(10_000) - 10_000 * per_element)
-    n = max(50, round((seconds - fixed) / per_element))
-    t = fixed + n * per_element
-    return {0.0: n, **{d: n + round(d * t / per_element) for d in differences}}
+def workload(seconds: float, differences: tuple[float, ...], delta: float) -> dict[float, int]:
+    """Elements per call for the A side (the smallest ``n`` whose call lasts about ``seconds``)
+    and for each B side: the ``n`` whose *measured* time ratio to the A side (plain-loop
+    reference, 0.3 s of rounds) is closest to ``1 + d`` — a bisection on measured ratios, so a
+    call's fixed cost and the non-linear cost per element are part of the difference."""
+    hi = 1
+    while per_call(hi, delta) < seconds:
+        hi *= 2
+    lo = hi // 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if per_call(mid, delta) < seconds else (lo, mid)
+    n = hi
+    a = make(n)
+    calls = max(1, round(ROUND / seconds))
 
-def true_ratio(n_a: int, n_b: int, seconds: float) -> float:
-    """The time ratio of ``make(n_b)`` to ``make(n_a)`` from a plain ``perf_counter`` loop:
-    3000 alternating rounds of ~0.1 ms (A B B A …), the median of the per-round ratios (short
-    rounds: on a busy machine a longer one is rarely left alone)."""
-    a, b = make(n_a), make(n_b)
-    calls = max(1, round(1e-4 / seconds))
-    ratios = []
+    def ratio(m: int) -> float:
+        return reference(rounds(a, make(m), calls, 0.3), delta).ratio
 
-    def timed(f: Callable[[], int]) -> float:
-        t = time.perf_counter()
-        for _ in range(calls):
-            f()
-        return time.perf_counter() - t
-
-    for i in range(3000):
-        if i % 2 == 0:
-            ta, tb = timed(a), timed(b)
-        else:
-            tb, ta = timed(b), timed(a)
-        ratios.append(tb / ta)
-    return statistics.median(ratios)
+    out = {0.0: n}
+    for d in differences:
+        lo, hi = n, n + 1
+        while ratio(hi) < 1 + d:
+            lo, hi = hi, n + 2 * (hi - n)
+        measured = {}
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            measured[mid] = ratio(mid)
+            lo, hi = (mid, hi) if measured[mid] < 1 + d else (lo, mid)
+        out[d] = min((lo, hi), key=lambda m: abs(measured.get(m, ratio(m)) - 1 - d))
+    return out
 
 
 @dataclass
@@ -149,11 +251,12 @@ class Trial:
     load: str
     size: str
     difference: float
-    true_ratio: float
     verdict: str
     ratio: float
     ci: tuple[float, float]
     seconds: float
+    true_ratio: float = 1.0
+    true_half_width: float = 0.0
     exit_code: int | None = None
     data: dict = field(default_factory=dict)
 
@@ -217,8 +320,8 @@ def rate(trials: list[Trial], interval: bool = False) -> str:
 def table(trials: list[Trial]) -> str:
     lines = [
         "| mode | load | size | A/A false verdicts [95 % CI] | detects 3 % | detects 5 % | detects 10 % "
-        "| interval covers true ratio (A/B) | median s per trial |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | ---: |",
+        "| interval covers true ratio (A/B) | median CI width (A/B) | median s per trial |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | ---: | ---: |",
     ]
     keys = []
     for t in trials:
@@ -230,15 +333,39 @@ def table(trials: list[Trial]) -> str:
         ab = [t for t in cell if t.difference > 0]
         detect = [rate([t for t in ab if t.difference == d]) for d in DIFFERENCES]
         if mode == "cli gate":
-            covers = "(same results as bench + compare)"
-        else:
+            covers = width = "(as bench + compare)"
+        elif ab:
             k = sum(t.covers for t in ab)
-            covers = f"{k}/{len(ab)} = {100 * k / len(ab):.0f} %" if ab else "—"
+            covers = f"{k}/{len(ab)} = {100 * k / len(ab):.0f} %"
+            width = f"{100 * statistics.median(t.ci[1] / t.ci[0] - 1 for t in ab):.2f} %"
+        else:
+            covers = width = "—"
         seconds = statistics.median(t.seconds for t in cell)
         lines.append(
             f"| {mode} | {load} | {size} | {rate(aa, interval=True)} | {' | '.join(detect)} "
-            f"| {covers} | {seconds:.2f} |"
+            f"| {covers} | {width} | {seconds:.2f} |"
         )
+    return "\n".join(lines)
+
+
+def truths(trials: list[Trial]) -> str:
+    """The true ratios of the A/B pairs (plain-loop reference), per load, size and difference:
+    their median and range, and the median of the reference's own uncertainty (every mode of a
+    trial shares the trial's reference, so one mode's trials list them all)."""
+    lines = ["| load | size | difference | true ratio: median (range) | reference's own ± |",
+             "| --- | --- | --- | --- | ---: |"]
+    first = trials[0].mode if trials else ""
+    keys = []
+    for t in trials:
+        if t.difference > 0 and t.mode == first and (t.load, t.size, t.difference) not in keys:
+            keys.append((t.load, t.size, t.difference))
+    for load, size, d in keys:
+        cell = [t for t in trials
+                if (t.load, t.size, t.difference, t.mode) == (load, size, d, first)]
+        rs = [t.true_ratio for t in cell]
+        half = statistics.median(t.true_half_width for t in cell)
+        lines.append(f"| {load} | {size} | {d:.0%} | {statistics.median(rs):.4f} "
+                     f"({min(rs):.4f}–{max(rs):.4f}) | {100 * half:.2f} % |")
     return "\n".join(lines)
 
 
@@ -258,7 +385,11 @@ def pooled(trials: list[Trial]) -> str:
 def run(args: argparse.Namespace) -> list[Trial]:
     trials: list[Trial] = []
     sizes = {s: SIZES[s] for s in args.sizes}
-    elements = {s: workload(sec, args.differences) for s, sec in sizes.items()}
+    loop, harness = call_costs()
+    delta = loop - harness
+    print(f"# per-call cost of a no-op: plain loop {loop * 1e9:.1f} ns, harness "
+          f"{harness * 1e9:.1f} ns (the reference subtracts the difference)", flush=True)
+    elements = {s: workload(sec, args.differences, delta) for s, sec in sizes.items()}
     print(f"# elements per call (A, then B for each difference): {elements}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for load in args.loads:
@@ -266,33 +397,41 @@ def run(args: argparse.Namespace) -> list[Trial]:
                 for size, seconds in sizes.items():
                     ns = elements[size]
                     n = ns[0.0]
+                    calls = max(1, round(ROUND / seconds))
                     plan = [0.0] * args.aa + [d for d in args.differences for _ in range(args.ab)]
-                    truth = {d: true_ratio(n, ns[d], seconds) for d in set(plan)}
-                    print(f"# load {load}, {size}: true ratios "
-                          + ", ".join(f"{d:.0%}: {r:.4f}" for d, r in sorted(truth.items())),
+                    print(f"# load {load}, {size}: load average {os.getloadavg()[0]:.2f}",
                           flush=True)
                     for i, d in enumerate(plan):
                         a, b = make(n), make(ns[d])
-                        common = dict(load=load, size=size, difference=d, true_ratio=truth[d])
+                        before = rounds(a, b, calls, args.reference_time / 2) if d else None
+                        common = dict(load=load, size=size, difference=d)
+                        done: list[Trial] = []
                         if "pair" in args.modes:
                             c, secs = run_pair(a, b, args.pair_max_time)
-                            trials.append(Trial("bench_pair", verdict=c.verdict, ratio=c.ratio,
-                                                ci=c.ci, seconds=secs,
-                                                data={"ratios": c.ratios} if args.json else {},
-                                                **common))
+                            done.append(Trial("bench_pair", verdict=c.verdict, ratio=c.ratio,
+                                              ci=c.ci, seconds=secs,
+                                              data={"ratios": c.ratios} if args.json else {},
+                                              **common))
                         if "compare" in args.modes:
                             c, code, secs, sa, sb = run_compare(a, b, args.bench_max_time, tmp)
                             data = ({"baseline": sa.to_json(), "candidate": sb.to_json()}
                                     if args.json else {})
-                            trials.append(Trial("bench + compare", verdict=c.verdict,
-                                                ratio=c.ratio, ci=c.ci, seconds=secs, data=data,
-                                                **common))
-                            trials.append(Trial("cli gate", verdict=c.verdict, ratio=c.ratio,
-                                                ci=c.ci, seconds=secs, exit_code=code, **common))
+                            done.append(Trial("bench + compare", verdict=c.verdict,
+                                              ratio=c.ratio, ci=c.ci, seconds=secs, data=data,
+                                              **common))
+                            done.append(Trial("cli gate", verdict=c.verdict, ratio=c.ratio,
+                                              ci=c.ci, seconds=secs, exit_code=code, **common))
+                        if d:
+                            ref = true_ratio(a, b, seconds, delta, args.reference_time / 2, before)
+                            for t in done:
+                                t.true_ratio, t.true_half_width = ref.ratio, ref.half_width
+                        trials.extend(done)
                         if args.verbose:
-                            print(f"  trial {i + 1}/{len(plan)} d={d:.0%}: "
-                                  + "; ".join(f"{t.mode} {t.verdict} {t.ratio:.3f}"
-                                              for t in trials[-3:]), flush=True)
+                            print(f"  trial {i + 1}/{len(plan)} d={d:.0%} true "
+                                  f"{done[0].true_ratio:.4f}: "
+                                  + "; ".join(f"{t.mode} {t.verdict} {t.ratio:.4f} "
+                                              f"[{t.ci[0]:.4f}, {t.ci[1]:.4f}]"
+                                              for t in done[:2]), flush=True)
     return trials
 
 
@@ -307,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="pair,compare", help="comma-separated: pair, compare")
     parser.add_argument("--pair-max-time", type=float, default=2.0)
     parser.add_argument("--bench-max-time", type=float, default=5.0)
+    parser.add_argument("--reference-time", type=float, default=1.0,
+                        help="seconds of plain-loop reference per A/B trial (half before, half after)")
     parser.add_argument("--json", help="save every trial (with raw data) to this file")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
@@ -315,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.aa, args.ab = 1, 1
         args.loads, args.sizes = "on", "1us"
-        args.pair_max_time, args.bench_max_time = 0.3, 0.3
+        args.pair_max_time, args.bench_max_time, args.reference_time = 0.3, 0.3, 0.1
     args.loads = [x for x in args.loads.split(",") if x]
     args.sizes = [x for x in args.sizes.split(",") if x]
     args.modes = [x for x in args.modes.split(",") if x]
@@ -333,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(trials))
     print()
     print(pooled(trials))
+    print()
+    print(truths(trials))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump([asdict(t) for t in trials], f)

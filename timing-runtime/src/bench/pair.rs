@@ -11,15 +11,18 @@
 //!   machine for longer than a pair (~0.2 ms) slows both samples of it and cancels in the ratio;
 //!   a stretch that hits one side of a pair only makes that pair an outlier, which the median
 //!   and its order-statistic interval shrug off.
-//! * **Early stop, confirmed.** From [`FIRST_LOOK`] pairs on, the pairs are looked at each
-//!   time their count has grown by a quarter, with a 99 % interval ([`EARLY_LEVEL`]). The run
-//!   stops when two successive looks agree that the verdict is settled — the interval wholly
-//!   outside the noise band (a change) or wholly inside it (no change) — so a change is never
-//!   declared on one slow stretch: it must still hold after a quarter more pairs, taken later.
+//! * **Early stop, confirmed.** Once the pairs span [`FIRST_LOOK_TIME`] (0.2 s, and at least
+//!   [`FIRST_LOOK`] pairs), they are looked at each time their count has grown by a quarter,
+//!   with a 99 % interval ([`EARLY_LEVEL`]). The run stops when two successive looks agree that
+//!   the verdict is settled — the interval wholly outside the noise band (a change) or wholly
+//!   inside it (no change). So a verdict always rests on pairs spread over at least a quarter
+//!   of a second (many scheduler time slices, longer than most slow stretches of a busy
+//!   machine), and a change must still hold after a quarter more pairs, taken later.
 //!   Otherwise sampling goes on until `max_time`, and the final verdict uses the 95 %
 //!   interval of all pairs.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use super::BenchError;
 use super::block::timed_block;
@@ -35,8 +38,10 @@ use crate::host::Metadata;
 use crate::stats::paired::{PairedComparison, compare_paired};
 use crate::stats::{SECONDS, Stats, Verdict};
 
-/// Pairs taken before the first look at the verdict.
+/// Pairs taken before the first look at the verdict (at least).
 pub const FIRST_LOOK: usize = 20;
+/// How long the pairs must span before the first look at the verdict: 0.2 s.
+pub const FIRST_LOOK_TIME: Duration = Duration::from_millis(200);
 /// The confidence level of the looks before `max_time` (the final verdict uses 95 %).
 pub const EARLY_LEVEL: f64 = 0.99;
 
@@ -223,6 +228,9 @@ fn take_pairs<E>(
     let (mut shown, mut last_shown, mut total) = (false, 0u64, 0u64);
     let max_time = options.max_time.as_secs_f64();
     let name = format!("{} vs {}", options.baseline_name, options.candidate_name);
+    let first_look = run
+        .elapsed()
+        .saturating_add(duration_to_nanos(FIRST_LOOK_TIME));
     loop {
         let i = p.baseline.len();
         if let (Some(&ta), Some(&tb)) = (p.baseline.last(), p.candidate.last())
@@ -238,14 +246,14 @@ fn take_pairs<E>(
             p.candidate.push(timed_block(iterations, b)?);
             p.baseline.push(timed_block(iterations, a)?);
         }
-        if i + 1 == next_look {
+        if i + 1 >= next_look && run.elapsed() >= first_look {
             let now = look(&p.baseline, &p.candidate, options.noise);
             if now != Look::Open && now == previous {
                 p.settled_early = true;
                 break;
             }
             previous = now;
-            next_look = next_look + next_look.div_ceil(4);
+            next_look = (i + 1) + (i + 1).div_ceil(4);
         }
         if options.progress == Progress::Auto {
             let e = run.elapsed();

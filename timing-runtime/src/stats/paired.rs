@@ -2,27 +2,87 @@
 //!
 //! Sample `i` of the baseline and sample `i` of the candidate were taken next to each other,
 //! so anything that slows the machine for longer than a pair slows both; the per-pair ratio
-//! `candidate_i / baseline_i` cancels it. The statistics work on the log-ratios:
+//! `candidate_i / baseline_i` cancels it. The statistics work on the log-ratios `x_i`, in the
+//! order the pairs were taken:
 //!
-//! * `ratio`: `exp(median of ln(candidate_i / baseline_i))`, the median paired ratio;
-//! * `ci`: the order-statistic interval of that median ([`median_interval`]), exponentiated —
-//!   distribution-free, deterministic;
+//! * `ratio`: `exp(median of x_i)`, the median paired ratio;
+//! * `ci`: the interval of that median ([`paired_interval`]), exponentiated. Its model: the
+//!   log-ratio is `μ + w + e_i` — `e_i` the pair-to-pair noise, possibly correlated over
+//!   neighbouring pairs, and `w` a slow wander of the ratio itself (the two functions do not
+//!   react to the machine's state exactly alike: caches, frequency, the other core's work),
+//!   slower than one run, so that a run cannot see it in its own pairs. Three parts, each a
+//!   statement of that model:
+//!   1. the order-statistic interval of the median ([`median_interval`]): exact when the pairs
+//!      are independent;
+//!   2. *batch medians*: the pairs split into [`BLOCKS`](super::relative::BLOCKS) consecutive blocks, the
+//!      half-width `t(B − 1) · sd(block medians) / √B` — right also when neighbouring pairs
+//!      are correlated (the ratio drifts within the run); the wider of 1 and 2 is kept, on
+//!      each side;
+//!   3. the slow wander: combined in quadrature with `z · `[`RATIO_WANDER`], the standard
+//!      deviation of `w` measured on this project's shared development machine
+//!      (`benchmarks/verdicts.py`).
 //! * `p_value`: the exact two-sided sign test of "the median log-ratio is 0" (pairs with a
-//!   ratio of exactly 1 dropped, as `scipy.stats.binomtest(k, n)` on the rest), the test the
-//!   interval inverts;
+//!   ratio of exactly 1 dropped, as `scipy.stats.binomtest(k, n)` on the rest);
 //! * `verdict`: [`Verdict::outside_band`] — a change only when the whole interval lies outside
 //!   the noise band `[1 − noise, 1 + noise]` (and `p < 0.05`); two different function objects
 //!   with the same code differ by a few tenths of a percent, so significance alone is not
 //!   enough.
 
-use statrs::distribution::{Binomial, DiscreteCDF};
+use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal, StudentsT};
 
 use super::Stats;
 use super::compare::{Comparison, Method, Verdict, check_noise};
-use super::median_interval;
+use super::median_interval::{self, MedianInterval};
 use super::order::sorted;
-use super::relative::log_ratios;
+use super::relative::{block_medians, log_ratios};
 use crate::error::TimingError;
+
+/// The standard deviation of the slow wander of a paired log-ratio: how much the ratio of two
+/// functions' times itself moves between runs, beyond what a run sees in its own pairs. 0.1 %:
+/// on this project's 2-vCPU development machine the medians of 2-second runs of the same pair
+/// of functions (~1 µs and ~20 µs per call) differed with a standard deviation of 0.03–0.1 %,
+/// while each run's own interval was a few hundredths of a percent wide
+/// (`benchmarks/verdicts.py` measures the resulting coverage).
+pub const RATIO_WANDER: f64 = 0.001;
+
+/// The interval of the median of log-ratios `logs` (in the order the pairs were taken) at
+/// `level`: the order-statistic interval, widened on each side to the batch-median half-width
+/// of [`BLOCKS`](super::relative::BLOCKS) consecutive blocks when that is wider, then combined in quadrature with
+/// `z_level · RATIO_WANDER` (see the module documentation). `confidence` is the
+/// order-statistic part's own coverage (below `level` only with too few pairs to reach it).
+///
+/// ```
+/// use timing_runtime::stats::paired::{RATIO_WANDER, paired_interval};
+/// // Identical ratios: only the wander is left, ±1.96 × 0.1 %.
+/// let i = paired_interval(&[0.0; 40], 0.95);
+/// assert!((i.high - 1.959_963_984_540_054 * RATIO_WANDER).abs() < 1e-12);
+/// assert_eq!((i.median, i.low), (0.0, -i.high));
+/// ```
+pub fn paired_interval(logs: &[f64], level: f64) -> MedianInterval {
+    let os = median_interval::of_sorted(&sorted(logs), level);
+    let (mut below, mut above) = (os.median - os.low, os.high - os.median);
+    let blocks = block_medians(logs);
+    if blocks.len() >= 2 {
+        let b = blocks.len() as f64;
+        let mean = blocks.iter().sum::<f64>() / b;
+        let sd = (blocks.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (b - 1.0)).sqrt();
+        let t = StudentsT::new(0.0, 1.0, b - 1.0)
+            .map(|t| t.inverse_cdf(0.5 + level / 2.0))
+            .unwrap_or(f64::INFINITY);
+        let half = t * sd / b.sqrt();
+        (below, above) = (below.max(half), above.max(half));
+    }
+    let z = Normal::new(0.0, 1.0)
+        .map(|n| n.inverse_cdf(0.5 + level / 2.0))
+        .unwrap_or(f64::INFINITY);
+    let wander = z * RATIO_WANDER;
+    MedianInterval {
+        median: os.median,
+        low: os.median - below.hypot(wander),
+        high: os.median + above.hypot(wander),
+        confidence: os.confidence,
+    }
+}
 
 /// The exact two-sided sign test of "the median of `values` is 0": zeros are dropped, `k` of
 /// the remaining `n` are positive, `p = min(1, 2 · P(B ≤ min(k, n − k)))`, `B ~ Binomial(n, ½)`
@@ -88,7 +148,7 @@ pub fn compare_paired(
         }
     }
     let logs = log_ratios(candidate, baseline);
-    let interval = median_interval::of_sorted(&sorted(&logs), level);
+    let interval = paired_interval(&logs, level);
     let ci = (interval.low.exp(), interval.high.exp());
     let p_value = sign_test(&logs);
     Ok(Comparison {
@@ -172,7 +232,10 @@ mod tests {
     fn identical_sides_are_no_change() {
         let s: Vec<f64> = (1..=30).map(f64::from).collect();
         let c = compare_paired(&s, &s, 0.01, 0.95).unwrap();
-        assert_eq!((c.ratio, c.ci, c.p_value), (1.0, (1.0, 1.0), 1.0));
+        assert_eq!((c.ratio, c.p_value), (1.0, 1.0));
+        // Only the slow wander is left: ±1.96 × 0.1 %.
+        let w = 1.959_963_984_540_054 * RATIO_WANDER;
+        assert!((c.ci.0 - (-w).exp()).abs() < 1e-15 && (c.ci.1 - w.exp()).abs() < 1e-15);
         assert_eq!(c.verdict, Verdict::NoChange);
         assert_eq!(c.method, Method::Paired);
     }
@@ -190,6 +253,31 @@ mod tests {
         let c = compare_paired(&base, &faster, 0.01, 0.95).unwrap();
         assert_eq!(c.verdict, Verdict::Faster);
         assert!((c.ratio - 0.9).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_ratio_that_drifts_within_the_run_widens_the_interval() {
+        // Log-ratios with a small pair-to-pair spread around a level that climbs by 2 % over
+        // the run: the pairs look precise, the block medians show the drift.
+        let n = 200;
+        let logs: Vec<f64> = (0..n)
+            .map(|i| 0.02 * i as f64 / n as f64 + 1e-4 * ((i * 7919) % 13) as f64)
+            .collect();
+        let os = median_interval::of_sorted(&sorted(&logs), 0.95);
+        let i = paired_interval(&logs, 0.95);
+        assert!(i.high - i.low > 2.0 * (os.high - os.low), "{i:?} {os:?}");
+        // Batch medians by hand (SciPy: t.ppf(0.975, 9) = 2.262 157 162 740 992).
+        let blocks = block_medians(&logs);
+        let mean = blocks.iter().sum::<f64>() / 10.0;
+        let sd = (blocks.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 9.0).sqrt();
+        let half = 2.262_157_162_740_992 * sd / 10f64.sqrt();
+        let wander = 1.959_963_984_540_054 * RATIO_WANDER;
+        assert!((i.high - i.median - half.hypot(wander)).abs() < 1e-12);
+        assert!((i.median - i.low - half.hypot(wander)).abs() < 1e-12);
+        // Shuffled (index 37·i mod 200), the same values have no drift between blocks.
+        let mixed: Vec<f64> = (0..n).map(|i| logs[i * 37 % n]).collect();
+        let j = paired_interval(&mixed, 0.95);
+        assert!(j.high - j.low < i.high - i.low);
     }
 
     #[test]
