@@ -149,7 +149,7 @@ pub fn bench(
 ///
 /// Both get the same calls per sample (grown until the slower one's sample lasts 0.1 ms); pairs
 /// run in the order A B, B A, A B, …; the verdict is on the per-pair ratios (median, its
-/// order-statistic interval, sign test): ``"slower"``/``"faster"`` only when the whole 95 %
+/// interval: order statistics widened by batch medians and the ratio's slow wander; sign test): ``"slower"``/``"faster"`` only when the whole 95 %
 /// interval lies outside ``[1 - noise, 1 + noise]``. Sampling stops early once two successive
 /// looks (99 % intervals) agree that the verdict is settled, else at ``max_time`` seconds.
 /// ``name`` names both sides' ``Stats`` (default: each function's name). Returns a

@@ -10,7 +10,7 @@
 //!   ([`crate::stats::paired::compare_paired`]): anything that slows the
 //!   machine for longer than a pair (~0.2 ms) slows both samples of it and cancels in the ratio;
 //!   a stretch that hits one side of a pair only makes that pair an outlier, which the median
-//!   and its order-statistic interval shrug off.
+//!   and its interval ([`paired_interval`](crate::stats::paired::paired_interval)) shrug off.
 //! * **Early stop, confirmed.** Once the pairs span [`FIRST_LOOK_TIME`] (0.2 s, and at least
 //!   [`FIRST_LOOK`] pairs), they are looked at each time their count has grown by a quarter,
 //!   with a 99 % interval ([`EARLY_LEVEL`]). The run stops when two successive looks agree that
