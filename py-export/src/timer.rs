@@ -343,18 +343,10 @@ unsafe extern "C" fn construct(
     nargsf: usize,
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    // SAFETY: CPython calls a class's vectorcall with the thread attached.
-    let py = unsafe { Python::assume_attached() };
-    guarded(py, || {
-        // SAFETY: CPython passes `nargs` borrowed positional arguments.
-        unsafe {
-            if kwnames.is_null() && ffi::PyVectorcall_NARGS(nargsf) == 1 {
-                let first = Borrowed::from_ptr(py, *args);
-                if let Ok(name) = first.cast::<PyString>() {
-                    return PyTimer::create(&name).map(Bound::into_ptr);
-                }
-            }
-            dispatch::type_call(py, callable, args, nargsf, kwnames)
-        }
-    })
+    // SAFETY: CPython calls a class's vectorcall with the thread attached and its arguments.
+    unsafe {
+        dispatch::construct_by_name(callable, args, nargsf, kwnames, |name| {
+            PyTimer::create(name).map(Bound::into_ptr)
+        })
+    }
 }

@@ -33,7 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::ffi;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 /// A vectorcall entry point.
 pub type Vectorcall = unsafe extern "C" fn(
@@ -99,6 +99,36 @@ pub unsafe fn type_call(
             Ok(result)
         }
     }
+}
+
+/// The vectorcall of a class whose hot form is a call with one `str` argument: `by_name`
+/// makes that object at once; every other form is the ordinary class call ([`type_call`]), so
+/// behaviour and errors stay the binding's.
+///
+/// # Safety
+/// The arguments of a vectorcall of the class `callable`, as CPython passes them.
+#[inline(always)]
+pub unsafe fn construct_by_name(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+    by_name: impl for<'py> FnOnce(&Bound<'py, PyString>) -> PyResult<*mut ffi::PyObject>,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls a class's vectorcall with the thread attached.
+    let py = unsafe { Python::assume_attached() };
+    guarded(py, || {
+        // SAFETY: CPython passes `nargs` borrowed positional arguments.
+        unsafe {
+            if kwnames.is_null() && ffi::PyVectorcall_NARGS(nargsf) == 1 {
+                let first = Borrowed::from_ptr(py, *args);
+                if let Ok(name) = first.cast::<PyString>() {
+                    return by_name(&name);
+                }
+            }
+            type_call(py, callable, args, nargsf, kwnames)
+        }
+    })
 }
 
 /// Runs the body of a C entry point for CPython: its error is set and NULL returned; a panic

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from . import compare, history, report, run, show, timeit
-from .compare import parse_percent
+from .options import parse_percent
 from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION
 
 __all__ = [

@@ -21,25 +21,14 @@ import argparse
 import sys
 from typing import TextIO
 
-from .._native import _DEFAULTS, Comparison, Stats, _format_duration, compare
+from .._native import Comparison, Stats, _format_duration, compare
 from .files import FileError, load_stats
+from .options import add_noise_option, parse_percent
 from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
 
 EXAMPLE = """example:
   python -m performance_timing compare old.json new.json --fail-on-regression 5%
 """
-
-
-def parse_percent(text: str) -> float:
-    """``"5%"`` or ``"5"`` → ``0.05``: a percentage >= 0, as a fraction."""
-    number = text.strip().removesuffix("%")
-    try:
-        value = float(number)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a percentage like 5%, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite percentage >= 0, got {text!r}")
-    return value / 100.0
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -62,14 +51,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="PERCENT",
         help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%)",
     )
-    noise = float(_DEFAULTS["compare.noise"] or 0.0)
-    cmp.add_argument(
-        "--noise",
-        type=parse_percent,
-        default=noise,
-        metavar="PERCENT",
-        help=f"changes under this are 'no change' (default {noise * 100:g}%%)",
-    )
+    add_noise_option(cmp)
     cmp.set_defaults(run=run)
 
 

@@ -15,9 +15,10 @@ import argparse
 import sys
 from typing import TextIO
 
-from .._native import _DEFAULTS, Comparison, Stats, compare, report
-from .compare import pair, parse_percent
+from .._native import Comparison, Stats, compare, report
+from .compare import pair
 from .files import load_stats
+from .options import add_noise_option
 from .status import EXIT_ERROR, EXIT_OK
 
 EXAMPLE = """examples:
@@ -46,14 +47,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="the HTML file to write (default report.html)",
     )
     rep.add_argument("--title", default=None, help="the page title (default 'Benchmark report')")
-    noise = float(_DEFAULTS["compare.noise"] or 0.0)
-    rep.add_argument(
-        "--noise",
-        type=parse_percent,
-        default=noise,
-        metavar="PERCENT",
-        help=f"changes under this are 'no change' (default {noise * 100:g}%%)",
-    )
+    add_noise_option(rep)
     rep.set_defaults(run=run)
 
 

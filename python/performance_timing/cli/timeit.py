@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from .. import _format
 from .._native import _DEFAULTS, bench
 from . import history
+from .options import seconds
 from .status import EXIT_OK, fail
 
 EXAMPLE = """examples:
@@ -45,17 +46,6 @@ def count(least: int) -> Callable[[str], int]:
         return value
 
     return parse
-
-
-def seconds(text: str) -> float:
-    """An argparse type: a finite number of seconds > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds like 2.5, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
-    return value
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -17,14 +17,13 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Generator
 from typing import Any
 
 import pytest
 
-from ..cli.compare import parse_percent
+from ..cli.options import parse_percent, seconds
 from .fixture import MARK_OPTIONS, PYTEST_BENCHMARK_MARK_OPTIONS, BenchmarkFixture, bench_options
 from .session import MAX_TIME, WORKER_OUTPUT, Session
 
@@ -34,17 +33,6 @@ FIXTURE = pytest.StashKey[BenchmarkFixture]()
 
 #: Names pytest-benchmark's plugin is registered under (entry point, or ``-p`` by module).
 PYTEST_BENCHMARK = ("benchmark", "pytest_benchmark.plugin")
-
-
-def positive_seconds(text: str) -> float:
-    """``--pt-max-time``: a finite number of seconds > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds like 0.5, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
-    return value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,7 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pt-fail-on-regression", metavar="PERCENT", type=parse_percent,
                     help="fail a test whose result compare finds slower than --pt-compare's "
                     "by more than PERCENT (e.g. 5%%)")
-    group.addoption("--pt-max-time", metavar="SECONDS", type=positive_seconds, default=MAX_TIME,
+    group.addoption("--pt-max-time", metavar="SECONDS", type=seconds, default=MAX_TIME,
                     help=f"time budget of each benchmark (default {MAX_TIME:g})")
     group.addoption("--pt-disable", action="store_true",
                     help="call each benchmarked function once, untimed (quick test runs)")

@@ -1,7 +1,10 @@
 //! The profiler across `fork()`: no child can inherit a lock held by a thread that does not
 //! exist in it, and every child starts with an empty profile of its own.
 //!
-//! `pthread_atfork` handlers, installed the first time the profiler takes a lock:
+//! `pthread_atfork` handlers, installed by every entry point before it first takes a profiler
+//! lock — a site's registration (`control.rs`), `set_enabled`, `reset`, `intern`, `snapshot`,
+//! `trace::start`, `dump`, `load_dir` — so that the modules whose locks it holds never call up
+//! into this one:
 //!
 //! * **before** the fork, the forking thread calibrates the clock (so the child never waits
 //!   for a calibration another thread started), reads `PERFORMANCE_TIMING_DIR` for the child,
@@ -22,7 +25,8 @@ use std::cell::RefCell;
 use std::sync::MutexGuard;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::registry::{self, SiteLock, SwitchesLock};
+use super::registry::SiteLock;
+use super::state::{self, SwitchesLock};
 use super::store::{self, Store};
 use super::threads::ThreadLocks;
 use super::trace::session::SessionLock;
@@ -82,7 +86,7 @@ extern "C" fn child() {
         if let Some(mut held) = h.borrow_mut().take() {
             store::forget_after_fork(&mut held.store);
             held.threads.threads.forget_after_fork();
-            registry::new_epoch_after_fork();
+            state::new_epoch_after_fork();
             held.session.forget_after_fork();
             held.switches.forget_tracing_after_fork();
             super::local::forget_after_fork();

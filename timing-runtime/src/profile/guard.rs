@@ -8,10 +8,12 @@ use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
 use super::callsite::CallSite;
+use super::control::site_id;
 use super::local::{Local, with_local};
-use super::registry::{self, ENABLED, STATE, TRACING, epoch_of, recording, same_epoch};
 use super::slot::SiteSlot;
-use super::trace::buffer::{self as trace, Record};
+use super::state::{ENABLED, STATE, TRACING, epoch_of, recording, same_epoch};
+use super::trace::buffer as trace;
+use super::trace::records::Record;
 use crate::clock::tsc;
 
 /// One open frame: where to record, when it started and the children-sum when it started.
@@ -45,7 +47,7 @@ impl Frame {
             }
             return Self::begin_traced(site, state, on_local);
         }
-        let id = registry::site_id(site);
+        let id = site_id(site);
         let Some((slot, saved_children, extra)) = with_local(|local| {
             let slot = local.slot(id, epoch_of(state));
             slot.enter_frame();
@@ -76,7 +78,7 @@ impl Frame {
         state: u64,
         on_local: impl FnOnce(&Local) -> T,
     ) -> (Open, Option<T>) {
-        let id = registry::site_id(site);
+        let id = site_id(site);
         let Some((slot, saved_children, extra)) = with_local(|local| {
             let slot = local.slot(id, epoch_of(state));
             slot.enter_frame();
@@ -286,7 +288,7 @@ impl<F: Future> Future for TimedFuture<F> {
         let saved = with_local(|l| l.children.get()).unwrap_or(0);
         let site = this.site;
         let (span, t0) = if state & TRACING != 0 {
-            trace::open(registry::site_id(site))
+            trace::open(site_id(site))
         } else {
             (None, tsc::raw())
         };
@@ -313,12 +315,12 @@ impl<F: Future> Future for TimedFuture<F> {
             local.children.set(saved.wrapping_add(busy));
             let state = STATE.load(Ordering::Relaxed);
             if result.is_ready() && same_epoch(state, started_in) {
-                let slot = local.slot(registry::site_id(site), epoch_of(state));
+                let slot = local.slot(site_id(site), epoch_of(state));
                 slot.record(t1.saturating_sub(start), *self_time, true);
             }
         });
         if result.is_ready() && this.session != 0 {
-            trace::push_async(this.session, registry::site_id(site), start, t1);
+            trace::push_async(this.session, site_id(site), start, t1);
         }
         result
     }

@@ -3,9 +3,10 @@
 use std::cell::{Cell, UnsafeCell};
 use std::sync::Arc;
 
-use super::registry::{self, lock};
+use super::registry;
 use super::slot::SiteSlot;
 use super::store;
+use super::sync::lock;
 use super::threads::{self, ThreadRecord};
 
 pub(crate) struct Local {

@@ -29,6 +29,7 @@
 //! ```
 
 pub mod callsite;
+mod control;
 mod fork;
 pub mod guard;
 pub mod histogram;
@@ -41,15 +42,18 @@ mod registry;
 mod scope;
 mod slot;
 pub mod snapshot;
+mod state;
 mod store;
+mod sync;
 mod threads;
 pub mod trace;
 
 pub use callsite::CallSite;
+pub use control::{intern, reset, set_enabled};
 pub use guard::{Guard, Span, TimedFuture, WrongThread};
 pub use multiprocess::{ProfileFileError, dump, load_dir};
 pub use process::Process;
-pub use registry::{intern, is_enabled, reset, set_enabled};
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
+pub use state::is_enabled;
 pub use store::DIR_VARIABLE;

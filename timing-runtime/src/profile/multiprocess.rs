@@ -63,6 +63,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ProfileFileError + '_ {
 /// file is that live `.ptprof` file, synced to disk; otherwise it is a snapshot written as
 /// `host-pid-start.json` (replaced at each call, atomically), which [`load_dir`] reads too.
 pub fn dump(dir: Option<&Path>) -> Result<PathBuf, ProfileFileError> {
+    super::fork::install();
     let dir = match dir.map(Path::to_owned).or_else(store::configured_dir) {
         Some(dir) => dir,
         None => {
@@ -109,6 +110,7 @@ fn same_dir(a: Option<&Path>, b: &Path) -> bool {
 /// Files whose names are not `host-pid-start.ptprof` / `.json` are ignored; a profile file
 /// that cannot be read is an error naming it.
 pub fn load_dir(dir: &Path) -> Result<Snapshot, ProfileFileError> {
+    super::fork::install();
     // stem -> (live file, dumped file)
     let mut found: BTreeMap<String, (Option<PathBuf>, Option<PathBuf>)> = BTreeMap::new();
     for entry in std::fs::read_dir(dir).map_err(io_error(dir))? {

@@ -103,7 +103,7 @@ impl OwnedHistogram {
     fn widen_and_record<T>(&self, index: usize, lock: &Mutex<T>) {
         let new = self.widened(index);
         let old = {
-            let _guard = super::registry::lock(lock);
+            let _guard = super::sync::lock(lock);
             self.publish(new)
         };
         // Freed after the lock: a reader that took it after `publish` sees the new block; one

@@ -22,8 +22,8 @@ pub struct NoOpenScope;
 /// every later one does. Optional: all of it otherwise happens on the first call.
 pub fn prepare(site: &'static CallSite) {
     crate::clock::tsc::calibrate();
-    let id = super::registry::site_id(site);
-    let epoch = super::registry::current_epoch();
+    let id = super::control::site_id(site);
+    let epoch = super::state::current_epoch();
     super::local::with_local(|local| {
         local.slot(id, epoch);
     });

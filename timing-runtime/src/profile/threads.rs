@@ -10,9 +10,10 @@
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::registry::{current_epoch, lock};
 use super::slot::{SiteSlot, SlotList};
+use super::state::current_epoch;
 use super::store::{self, atomic, layout};
+use super::sync::lock;
 
 /// One thread's recorder, shared between the thread and snapshots.
 pub(crate) struct ThreadRecord {
@@ -62,7 +63,6 @@ static THREADS: Mutex<Threads> = Mutex::new(Threads {
 
 /// Locks the thread list.
 pub(crate) fn threads() -> MutexGuard<'static, Threads> {
-    super::fork::install();
     lock(&THREADS)
 }
 

@@ -6,8 +6,10 @@ use super::Snapshot;
 use super::record::{Record, ThreadProfile, by_self_time};
 use crate::clock::tsc;
 use crate::profile::process::Process;
-use crate::profile::registry::{self, Registered, current_epoch};
+use crate::profile::registry::{self, Registered};
 use crate::profile::slot::SlotData;
+use crate::profile::state::current_epoch;
+use crate::profile::sync::lock;
 use crate::profile::threads::threads;
 
 impl Record {
@@ -31,6 +33,7 @@ impl Record {
 /// Its cost grows with the number of (site, thread) pairs that recorded something: about
 /// 1 µs each (see the README's "Memory per name").
 pub fn snapshot() -> Snapshot {
+    crate::profile::fork::install();
     let scale = tsc::nanos_per_2_32_raw();
     let epoch = current_epoch();
     // First copy the counters (thread name, site id, data), then look the sites up: a site is
@@ -42,7 +45,7 @@ pub fn snapshot() -> Snapshot {
             if record.epoch() != epoch {
                 continue;
             }
-            let slots = registry::lock(&record.slots);
+            let slots = lock(&record.slots);
             let mut copied = Vec::with_capacity(slots.len());
             for slot in slots.iter() {
                 let data = slot.read();

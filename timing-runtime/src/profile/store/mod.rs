@@ -73,8 +73,7 @@ static DIR_AT_FORK: Mutex<Option<Option<PathBuf>>> = Mutex::new(None);
 
 /// Locks the store (`None` until first used).
 pub(crate) fn lock() -> MutexGuard<'static, Option<Store>> {
-    super::fork::install();
-    super::registry::lock(&STORE)
+    super::sync::lock(&STORE)
 }
 
 /// Runs `f` on the store, creating it on first use. Entries `f` allocated and filled become
@@ -96,7 +95,7 @@ pub(crate) fn if_open(f: impl FnOnce(&mut Store)) {
 
 /// The multi-process directory configured by [`DIR_VARIABLE`], if set and not empty.
 pub(crate) fn configured_dir() -> Option<PathBuf> {
-    if let Some(captured) = super::registry::lock(&DIR_AT_FORK).clone() {
+    if let Some(captured) = super::sync::lock(&DIR_AT_FORK).clone() {
         return captured;
     }
     std::env::var_os(DIR_VARIABLE)
@@ -109,12 +108,12 @@ pub(crate) fn capture_dir_for_fork() {
     let dir = std::env::var_os(DIR_VARIABLE)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    *super::registry::lock(&DIR_AT_FORK) = Some(dir);
+    *super::sync::lock(&DIR_AT_FORK) = Some(dir);
 }
 
 /// In the parent after a fork: the captured directory is only for the child.
 pub(crate) fn forget_captured_dir() {
-    *super::registry::lock(&DIR_AT_FORK) = None;
+    *super::sync::lock(&DIR_AT_FORK) = None;
 }
 
 /// In a forked child, holding the store's lock: forgets the parent's store (its file chunks
@@ -190,7 +189,7 @@ impl Store {
             *body.add(P_PID) = u64::from(std::process::id());
             *body.add(P_START) = start_ns;
             *body.add(P_SCALE) = tsc::nanos_per_2_32_raw();
-            *body.add(P_EPOCH) = super::registry::current_epoch();
+            *body.add(P_EPOCH) = super::state::current_epoch();
             *body.add(P_CLOCK) = u64::from(tsc::source() != "tsc");
             *body.add(P_HOST_LEN) = host.len() as u64;
             std::ptr::copy_nonoverlapping(

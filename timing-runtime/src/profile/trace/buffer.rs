@@ -14,76 +14,15 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::records::{ASYNC, Record, ThreadBuffer};
 use super::session;
 use crate::clock::tsc;
-use crate::profile::registry::lock;
+use crate::profile::sync::lock;
 
 /// Records in a thread's first chunk (24 bytes each); chunks grow with the buffer (half of what
 /// it holds), up to [`MAX_CHUNK`] (3 MiB): a thread that records a few spans takes 24 KiB.
 const FIRST_CHUNK: usize = 1024;
 const MAX_CHUNK: usize = 1 << 17;
-
-/// The `depth` of a record that is an async slice (a whole future), not a span.
-pub(crate) const ASYNC: u32 = u32::MAX;
-
-/// One captured span or async slice, in raw clock units; `end == 0` while the span is open.
-pub(crate) struct Record {
-    site: UnsafeCell<u32>,
-    depth: UnsafeCell<u32>,
-    start: UnsafeCell<u64>,
-    end: AtomicU64,
-}
-
-/// A record as read at the end of a session.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RawSpan {
-    pub(crate) site: u32,
-    pub(crate) depth: u32,
-    pub(crate) start: u64,
-    /// 0 when the span was still open.
-    pub(crate) end: u64,
-}
-
-/// One thread's spans in one session.
-pub(crate) struct ThreadBuffer {
-    pub(crate) thread_number: u64,
-    pub(crate) thread_name: String,
-    capacity: usize,
-    chunks: Mutex<Vec<Box<[Record]>>>,
-    /// Records `[0, published)` have their site, depth and start written (Release).
-    published: AtomicUsize,
-    dropped: AtomicU64,
-}
-
-// SAFETY: a record's `UnsafeCell` fields are written once, by the owning thread, before the
-// record is published with a Release store of `published`; readers only read records below
-// an Acquire load of `published`, and never write them. `end` is atomic.
-unsafe impl Sync for ThreadBuffer {}
-// SAFETY: as above; the chunks are owned heap data.
-unsafe impl Send for ThreadBuffer {}
-
-impl ThreadBuffer {
-    /// The published records (a consistent prefix) and the number of dropped spans.
-    pub(crate) fn read(&self) -> (Vec<RawSpan>, u64) {
-        let published = self.published.load(Ordering::Acquire);
-        let chunks = lock(&self.chunks);
-        let records = chunks.iter().flat_map(|c| c.iter()).take(published);
-        let spans = records
-            .map(|r| {
-                // SAFETY: published records are never written again (see `Sync`).
-                unsafe {
-                    RawSpan {
-                        site: *r.site.get(),
-                        depth: *r.depth.get(),
-                        start: *r.start.get(),
-                        end: r.end.load(Ordering::Acquire),
-                    }
-                }
-            })
-            .collect();
-        (spans, self.dropped.load(Ordering::Relaxed))
-    }
-}
 
 /// The calling thread's cursor into its buffer of the current session.
 struct TraceLocal {

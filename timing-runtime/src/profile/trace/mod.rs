@@ -36,12 +36,43 @@
 
 pub(crate) mod buffer;
 mod model;
+pub(crate) mod records;
 pub(crate) mod session;
 
 pub use model::Trace;
 pub(crate) use model::{ROOT, SpanData};
-pub use session::{Session, TraceError, start};
+pub use session::{Session, TraceError};
 
 /// The default capacity of a session, in spans per thread (at 24 bytes a span, at most
 /// 24 MB per thread that records that many).
 pub const DEFAULT_CAPACITY: usize = 1_000_000;
+
+/// Starts capturing spans, keeping at most `capacity_per_thread` spans per thread (later
+/// spans of a full thread are dropped and counted). Aggregated recording goes on unchanged.
+///
+/// Errors: [`TraceError::AlreadyActive`] while another session is active,
+/// [`TraceError::Invalid`] for a capacity of 0. Spans are captured only while recording is on
+/// ([`set_enabled`](crate::profile::set_enabled)).
+///
+/// ```
+/// use timing_runtime::{profile::trace, timed};
+///
+/// #[timed(name = "leaf")]
+/// fn leaf() -> u32 { 1 }
+/// #[timed(name = "outer")]
+/// fn outer() -> u32 { leaf() + leaf() }
+///
+/// let session = trace::start(1000)?;
+/// assert!(trace::start(10).is_err()); // one at a time
+/// outer();
+/// let trace = session.finish();
+/// assert_eq!(trace.len(), 3);
+/// assert_eq!(trace.dropped(), 0);
+/// let folded = trace.folded();
+/// assert!(folded.lines().any(|l| l.starts_with("outer;leaf ")));
+/// # Ok::<(), trace::TraceError>(())
+/// ```
+pub fn start(capacity_per_thread: usize) -> Result<Session, TraceError> {
+    super::fork::install();
+    session::begin(capacity_per_thread)
+}

@@ -1,7 +1,7 @@
 //! What a session captured: per-thread spans in nanoseconds, nested properly, and the
 //! async slices of futures.
 
-use super::buffer::{ASYNC, RawSpan};
+use super::records::{ASYNC, RawSpan};
 use crate::clock::tsc::raw_to_nanos;
 use crate::profile::registry;
 

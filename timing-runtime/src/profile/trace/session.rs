@@ -3,11 +3,12 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::buffer::ThreadBuffer;
 use super::model::Trace;
+use super::records::ThreadBuffer;
 use crate::clock::tsc;
 use crate::error::TimingError;
-use crate::profile::registry::{self, lock};
+use crate::profile::state;
+use crate::profile::sync::lock;
 
 /// Why a trace session could not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,7 +67,7 @@ impl SessionLock {
 }
 
 /// An active trace session: while it lives, every `#[timed]` call and Python `timed` span on
-/// every thread is also captured as a span (see [`start`]). [`Session::finish`] ends it and
+/// every thread is also captured as a span (see [`start`](super::start)). [`Session::finish`] ends it and
 /// returns the [`Trace`]; dropping it unfinished ends it and discards the spans.
 #[must_use = "a session captures until it is finished"]
 pub struct Session {
@@ -74,32 +75,8 @@ pub struct Session {
     base: u64,
 }
 
-/// Starts capturing spans, keeping at most `capacity_per_thread` spans per thread (later
-/// spans of a full thread are dropped and counted). Aggregated recording goes on unchanged.
-///
-/// Errors: [`TraceError::AlreadyActive`] while another session is active,
-/// [`TraceError::Invalid`] for a capacity of 0. Spans are captured only while recording is on
-/// ([`set_enabled`](crate::profile::set_enabled)).
-///
-/// ```
-/// use timing_runtime::{profile::trace, timed};
-///
-/// #[timed(name = "leaf")]
-/// fn leaf() -> u32 { 1 }
-/// #[timed(name = "outer")]
-/// fn outer() -> u32 { leaf() + leaf() }
-///
-/// let session = trace::start(1000)?;
-/// assert!(trace::start(10).is_err()); // one at a time
-/// outer();
-/// let trace = session.finish();
-/// assert_eq!(trace.len(), 3);
-/// assert_eq!(trace.dropped(), 0);
-/// let folded = trace.folded();
-/// assert!(folded.lines().any(|l| l.starts_with("outer;leaf ")));
-/// # Ok::<(), trace::TraceError>(())
-/// ```
-pub fn start(capacity_per_thread: usize) -> Result<Session, TraceError> {
+/// Starts the session (see [`start`](super::start); the fork handlers are installed).
+pub(crate) fn begin(capacity_per_thread: usize) -> Result<Session, TraceError> {
     if capacity_per_thread < 1 {
         return Err(TimingError::invalid("capacity", "must be at least 1, got 0").into());
     }
@@ -116,7 +93,7 @@ pub fn start(capacity_per_thread: usize) -> Result<Session, TraceError> {
     });
     ACTIVE.store(generation, Ordering::Relaxed);
     let base = tsc::raw();
-    registry::set_tracing(true);
+    state::set_tracing(true);
     Ok(Session { generation, base })
 }
 
@@ -139,7 +116,7 @@ impl Session {
             Some(shared) if shared.generation == self.generation => {}
             _ => return Vec::new(),
         }
-        registry::set_tracing(false);
+        state::set_tracing(false);
         ACTIVE.store(0, Ordering::Relaxed);
         session.take().map(|s| s.buffers).unwrap_or_default()
     }
