@@ -43,8 +43,9 @@ impl PyComparison {
 #[pymethods]
 impl PyComparison {
     /// The candidate's time over the baseline's (below 1: the candidate is faster): the median
-    /// paired ratio (``"paired"``), the ratio of the runs' times relative to the reference
-    /// workload (``"reference"``), or the ratio of medians (``"unpaired"``).
+    /// paired ratio (``"paired"``), the ratio of the runs' times at the same machine speed as
+    /// told by the reference workload (``"reference"``), or the ratio of medians
+    /// (``"unpaired"``).
     #[getter]
     fn ratio(&self) -> f64 {
         self.inner.ratio
@@ -54,8 +55,8 @@ impl PyComparison {
     fn ci(&self) -> (f64, f64) {
         self.inner.ci
     }
-    /// Two-sided p-value: the sign test of the paired ratios (``"paired"``), Welch's t on the
-    /// runs' block medians (``"reference"``), Mann–Whitney U on the samples (``"unpaired"``).
+    /// Two-sided p-value: the sign test of the paired ratios (``"paired"``), the t test of the
+    /// fitted change (``"reference"``), Mann–Whitney U on the samples (``"unpaired"``).
     #[getter]
     fn p_value(&self) -> f64 {
         self.inner.p_value
@@ -65,7 +66,7 @@ impl PyComparison {
     fn verdict(&self) -> &'static str {
         self.inner.verdict.as_str()
     }
-    /// The noise band used (a fraction: 0.01 is 1 %; at least 0.03 for ``"reference"``).
+    /// The noise band used (a fraction: 0.01 is 1 %).
     #[getter]
     fn noise(&self) -> f64 {
         self.inner.noise
@@ -131,11 +132,11 @@ impl PyComparison {
 
 /// Compares ``candidate`` with ``baseline`` (both ``Stats`` of the same unit). ``noise`` is
 /// the smallest relative change that counts (a fraction, ``0 <= noise < 1``; 0.01 = 1 %).
-/// Results measured by ``bench`` are compared relative to the reference workload run alongside
-/// them (``method="reference"``, noise band at least 3 % and at least half the change of the
-/// reference workload's own time between the runs), so a change of the machine's speed
-/// between the runs cancels; others by their absolute samples (``method="unpaired"``, with a
-/// warning that the verdict ignores drift). ``paired=True`` treats sample ``i`` of both as a
+/// Results measured by ``bench`` are compared through the reference workload run alongside
+/// them (``method="reference"``): at the same machine speed, with how the function follows the
+/// machine's speed fitted from the runs and a 2 % run-to-run wander in the interval, so a
+/// change of the machine's speed between the runs does not decide the verdict; others by their
+/// absolute samples (``method="unpaired"``, with a warning that the verdict ignores drift). ``paired=True`` treats sample ``i`` of both as a
 /// pair taken together (same count needed) and compares like ``bench_pair``.
 #[pyfunction]
 #[pyo3(signature = (baseline, candidate, *, noise = None, paired = false), text_signature = "(baseline, candidate, *, noise=0.01, paired=False)")]

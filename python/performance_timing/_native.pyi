@@ -521,13 +521,13 @@ class Comparison:
 
     @property
     def ratio(self) -> float:
-        """Candidate median / baseline median."""
+        """Candidate's time over the baseline's (paired, at the same machine speed, or of medians)."""
     @property
     def ci(self) -> tuple[float, float]:
-        """Interval of the ratio, ``(low, high)``."""
+        """95 % interval of the ratio, ``(low, high)``."""
     @property
     def p_value(self) -> float:
-        """Two-sided Mann-Whitney U p-value."""
+        """Two-sided p-value (sign test, t test of the fitted change, or Mann-Whitney U)."""
     @property
     def verdict(self) -> str:
         """``"faster"``, ``"slower"`` or ``"no change"``."""
@@ -587,7 +587,7 @@ def bench_pair(
 def compare(
     baseline: Stats, candidate: Stats, *, noise: SupportsFloat = 0.01, paired: bool = False
 ) -> Comparison:
-    """Compares ``candidate`` with ``baseline``: ratio of medians, interval, p-value, verdict."""
+    """Compares ``candidate`` with ``baseline``: ratio, interval, p-value, verdict, method."""
 
 @final
 class Trace:

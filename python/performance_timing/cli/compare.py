@@ -6,8 +6,10 @@ ratio, its interval, the p-value, the verdict and the method; every statistic co
 Rust core (``performance_timing.compare``).
 
 Results saved by this version carry samples of a reference workload taken alongside: they are
-compared *relative to it* (method ``reference``), so a change of the machine's speed between
-the two runs cancels, with a noise band of at least 3 %. Results without them (files of schema
+compared *relative to it* (method ``reference``): at the same machine speed, with how the
+function follows the machine's speed fitted from the runs and a run-to-run wander of 2 % in
+the interval, so a change of the machine's speed between the two runs does not decide the
+verdict. Results without them (files of schema
 version 1, statistics of given samples) are compared by their absolute samples (method
 ``unpaired``) and a warning on stderr says that the verdict ignores drift between the runs.
 
@@ -89,8 +91,8 @@ def table(rows: list[tuple[Stats, Stats, Comparison]]) -> str:
         lines.append("")
         lines.append(
             "ratio (method reference): each run's time relative to the reference workload run "
-            "alongside it, so a change of the machine's speed between the runs cancels; "
-            "the medians are absolute."
+            "alongside it, compared at the same machine speed, so a change of the machine's "
+            "speed between the runs does not count; the medians are absolute."
         )
     return "\n".join(lines)
 

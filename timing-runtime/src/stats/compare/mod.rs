@@ -5,14 +5,12 @@
 //! * **paired** ([`paired::compare_paired`](super::paired::compare_paired)): samples of the two
 //!   functions taken next to each other by [`bench_pair`](crate::bench::bench_pair()); the
 //!   statistic is on the per-pair ratios, so drift of the machine's speed cancels.
-//! * **reference** (this file, when both results carry samples of the same reference workload,
-//!   as every [`bench`](crate::bench::bench()) result does): each run's time *relative to the
-//!   reference* ([`Relative`]) is compared. `ratio` = candidate relative /
-//!   baseline relative; `ci` and `p_value`: Welch's t on the log block medians of the two runs
-//!   (10 blocks of consecutive pairs each), so the wander of the relative figure during a run
-//!   counts as uncertainty. The noise band is at least [`DRIFT_FLOOR`] (what run-to-run drift
-//!   leaves after the reference correction on a shared machine) and at least [`DRIFT_SHARE`] of
-//!   the change of the reference's own time between the runs.
+//! * **reference** ([`reference`], when both results carry samples of the same reference
+//!   workload, as every [`bench`](crate::bench::bench()) result does): each run's block
+//!   medians of log time, fitted against the reference's, so that the two runs are compared
+//!   *at the same machine speed* — with how the function follows the machine's speed fitted
+//!   from the runs ([`reference::fit`]), and the run-to-run wander that no reference explains
+//!   ([`reference::RUN_WANDER`]) in the interval.
 //! * **unpaired** (results without reference samples: files of schema version 1, statistics
 //!   of given samples): `ratio` = candidate median / baseline median, `ci` =
 //!   `[cand.lo / base.hi, cand.hi / base.lo]` from the medians' 95 % intervals, `p_value`:
@@ -42,6 +40,8 @@
 //! # }
 //! ```
 
+pub mod reference;
+
 use std::fmt;
 
 use super::mann_whitney::mann_whitney_u;
@@ -54,19 +54,6 @@ pub const ALPHA: f64 = 0.05;
 
 /// The default noise floor: relative changes under 1 % are "no change".
 pub const DEFAULT_NOISE: f64 = 0.01;
-
-/// The smallest noise band of a comparison relative to the reference workload: 3 %. On a
-/// shared machine the relative figure of the same function still moves by a few percent from
-/// run to run (the reference does not slow down exactly like every function);
-/// `benchmarks/verdicts.py` measures what this floor gives.
-pub const DRIFT_FLOOR: f64 = 0.03;
-
-/// How much of a change of the machine's speed between two runs (seen as the change of the
-/// reference workload's own time) can remain in the relative figures: the noise band of a
-/// comparison relative to the reference is at least this share of that change. Measured here:
-/// when the reference ran 15–45 % slower or faster in one run, the same function's relative
-/// figure moved by 20–70 % of that.
-pub const DRIFT_SHARE: f64 = 0.5;
 
 /// How a comparison was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,8 +154,7 @@ pub struct Comparison {
     pub p_value: f64,
     /// The verdict.
     pub verdict: Verdict,
-    /// The noise band used, as a fraction (0.01 = 1 %); for [`Method::Reference`] at least
-    /// [`DRIFT_FLOOR`].
+    /// The noise band used, as a fraction (0.01 = 1 %).
     pub noise: f64,
     /// How the comparison was made.
     pub method: Method,
@@ -201,12 +187,19 @@ pub fn compare(baseline: &Stats, candidate: &Stats, noise: f64) -> Result<Compar
             ),
         ));
     }
-    match reference_pair(baseline, candidate) {
-        Ok((b, c)) => {
-            let shift = reference_shift(baseline, candidate).unwrap_or(f64::INFINITY);
-            Ok(compare_relative(b, c, noise, shift))
-        }
-        Err(_) => compare_unpaired(baseline, candidate, noise),
+    fn with_reference(s: &Stats) -> Option<(&[f64], &[f64])> {
+        s.reference().map(|r| (s.samples(), &r.samples[..]))
+    }
+    match (
+        reference_pair(baseline, candidate),
+        with_reference(baseline),
+        with_reference(candidate),
+    ) {
+        (Ok(_), Some(b), Some(c)) => match reference::compare_reference(b, c, noise) {
+            Some(comparison) => Ok(comparison),
+            None => compare_unpaired(baseline, candidate, noise),
+        },
+        _ => compare_unpaired(baseline, candidate, noise),
     }
 }
 
@@ -255,6 +248,13 @@ pub fn reference_pair<'a>(
             version(candidate).unwrap_or_else(|| "none".into())
         ));
     }
+    if baseline.samples().len().min(candidate.samples().len()) < 4 {
+        return Err(
+            "a result has fewer than 4 samples, too few to fit how the function follows the \
+             reference workload: the verdict compares absolute times"
+                .to_owned(),
+        );
+    }
     match (baseline.relative(), candidate.relative()) {
         (Some(b), Some(c)) => Ok((b, c)),
         _ => Err(
@@ -269,70 +269,6 @@ pub fn reference_pair<'a>(
 /// does (`None` when it is made relative to the reference workload).
 pub fn drift_warning(baseline: &Stats, candidate: &Stats) -> Option<String> {
     reference_pair(baseline, candidate).err()
-}
-
-/// How much the machine's speed changed between two runs, as `|ln|` of the ratio of the
-/// reference workload's median times per call (`None` without reference samples).
-pub fn reference_shift(baseline: &Stats, candidate: &Stats) -> Option<f64> {
-    let median = |s: &Stats| {
-        s.reference()
-            .map(|r| super::order::median_of_sorted(&super::order::sorted(&r.samples)))
-    };
-    Some((median(candidate)?.ln() - median(baseline)?.ln()).abs())
-}
-
-/// The comparison of two runs' figures relative to the reference workload: the difference of
-/// the runs' median log-ratios, with Welch's t interval from the spread of each run's block
-/// medians (the relative figure's wander during a run stands for its wander between runs).
-/// The band is `max(noise, DRIFT_FLOOR, DRIFT_SHARE × shift)` (`shift`: see
-/// [`reference_shift`]): when the machine's speed changed between the runs, the reference
-/// corrects most of it but not all.
-fn compare_relative(
-    baseline: &Relative,
-    candidate: &Relative,
-    noise: f64,
-    shift: f64,
-) -> Comparison {
-    let logs = |r: &Relative| -> Vec<f64> { r.blocks.iter().map(|b| b.ln()).collect() };
-    let (b, c) = (logs(baseline), logs(candidate));
-    let d = candidate.ratio.ln() - baseline.ratio.ln();
-    let (half, p_value) = welch(&b, &c, d);
-    let ci = ((d - half).exp(), (d + half).exp());
-    let band = noise.max(DRIFT_FLOOR).max(DRIFT_SHARE * shift).min(0.999);
-    Comparison {
-        ratio: d.exp(),
-        ci,
-        p_value,
-        verdict: Verdict::outside_band(ci, band, p_value),
-        noise: band,
-        method: Method::Reference,
-    }
-}
-
-/// Welch's t for a difference `d` between two groups of values `a` and `b` (block medians):
-/// the half-width of its 95 % interval and its two-sided p-value. With fewer than 2 values in
-/// a group the half-width is infinite and the p-value 1 (nothing can be said).
-fn welch(a: &[f64], b: &[f64], d: f64) -> (f64, f64) {
-    use statrs::distribution::{ContinuousCDF, StudentsT};
-    if a.len() < 2 || b.len() < 2 || !d.is_finite() {
-        return (f64::INFINITY, 1.0);
-    }
-    let var = |v: &[f64]| {
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64 / v.len() as f64
-    };
-    let (va, vb) = (var(a), var(b));
-    let se = (va + vb).sqrt();
-    if se == 0.0 {
-        return (0.0, if d == 0.0 { 1.0 } else { 0.0 });
-    }
-    let df = (va + vb).powi(2) / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
-    let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
-        return (f64::INFINITY, 1.0);
-    };
-    let half = t.inverse_cdf(0.975) * se;
-    let p = (2.0 * (1.0 - t.cdf((d / se).abs()))).clamp(0.0, 1.0);
-    (half, p)
 }
 
 /// The comparison of two runs' absolute samples.

@@ -49,20 +49,66 @@ fn straddling_interval_is_no_change() {
     assert_eq!(c.verdict, Verdict::NoChange);
 }
 
+fn with_reference(name: &str, f: Vec<f64>, r: Vec<f64>) -> Stats {
+    let reference = crate::stats::Reference {
+        workload: "w/1".into(),
+        iterations_per_sample: 1,
+        samples: r,
+    };
+    stats(name, f).with_reference(reference).unwrap()
+}
+
 #[test]
-fn welch_matches_scipy() {
-    // scipy.stats.ttest_ind(b, a, equal_var=False): p = 0.000348634204107606,
-    // confidence_interval() = (0.0907443434184763, 0.2052556565815238) around 0.148.
-    let a = [0.1, 0.2, 0.15, 0.12, 0.18];
-    let b = [0.3, 0.25, 0.35, 0.28, 0.31];
-    let (half, p) = welch(&a, &b, 0.148);
-    assert!((p - 0.000_348_634_204_107_606).abs() < 1e-9, "{p}");
-    assert!(
-        (0.148 - half - 0.090_744_343_418_476_3).abs() < 1e-9,
-        "{half}"
+fn reference_runs_at_one_steady_speed_leave_only_the_run_wander() {
+    // Constant samples: nothing scatters, the machine's speed is the same in both runs.
+    let a = with_reference("a", vec![2.0; 40], vec![1.0; 40]);
+    let c = compare(&a, &a, 0.01).unwrap();
+    assert_eq!(
+        (c.method, c.verdict, c.ratio),
+        (Method::Reference, Verdict::NoChange, 1.0)
     );
-    assert_eq!(welch(&[1.0], &b, 0.1), (f64::INFINITY, 1.0));
-    assert_eq!(welch(&[1.0, 1.0], &[2.0, 2.0], 1.0), (0.0, 0.0));
+    // df = 20 blocks - 2; scipy.stats.t.ppf(0.975, 18) = 2.10092204024096
+    let half = 2.100_922_040_240_96 * reference::RUN_WANDER;
+    assert!((c.ci.1 - half.exp()).abs() < 1e-12 && (c.ci.0 - (-half).exp()).abs() < 1e-12);
+    // 10 % slower at the same speed: seen, with a 1 % band.
+    let b = with_reference("b", vec![2.2; 40], vec![1.0; 40]);
+    let c = compare(&a, &b, 0.01).unwrap();
+    assert_eq!(c.verdict, Verdict::Slower);
+    assert!((c.ratio - 1.1).abs() < 1e-12);
+}
+
+#[test]
+fn a_speed_change_seen_only_between_the_runs_widens_the_interval() {
+    // The candidate's run saw the machine 1.5x slower throughout, and the function 1.5x
+    // slower with it: the plain ratio says "no change", but how the function follows the
+    // machine is unknown (no change of speed inside a run), so the interval is wide.
+    let a = with_reference("a", vec![2.0; 40], vec![1.0; 40]);
+    let b = with_reference("b", vec![3.0; 40], vec![1.5; 40]);
+    let c = compare(&a, &b, 0.01).unwrap();
+    assert_eq!(c.verdict, Verdict::NoChange, "{c:?}");
+    assert!((c.ratio - 1.0).abs() < 1e-12);
+    let fit = reference::fit(
+        (a.samples(), &a.reference().unwrap().samples),
+        (b.samples(), &b.reference().unwrap().samples),
+    )
+    .unwrap();
+    let expected = (1.5f64.ln().powi(2) * reference::ELASTICITY_SD.powi(2)
+        + reference::RUN_WANDER.powi(2))
+    .sqrt();
+    assert!((fit.sd - expected).abs() < 1e-12 && fit.beta == 1.0);
+    assert!(c.ci.0 < 0.8 && c.ci.1 > 1.25, "{c:?}");
+}
+
+#[test]
+fn too_few_samples_for_the_fit_compare_absolute_times() {
+    let a = with_reference("a", vec![1.0, 1.1, 1.2], vec![1.0, 1.0, 1.0]);
+    let c = compare(&a, &a, 0.01).unwrap();
+    assert_eq!(c.method, Method::Unpaired);
+    assert!(
+        drift_warning(&a, &a)
+            .unwrap()
+            .contains("fewer than 4 samples")
+    );
 }
 
 #[test]
