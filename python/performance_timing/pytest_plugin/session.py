@@ -157,7 +157,21 @@ class Session:
                 "never gated — one value has no interval; use rounds >= 2 for a verdict"
             )
         if compared:
-            lines.append(f"compared with {self.baseline_path} (ratio = median / baseline median)")
+            lines.append(
+                f"compared with {self.baseline_path} (ratio: this run's time over the baseline's "
+                "at the same machine speed, told by the reference workload run alongside both)"
+            )
+            unpaired = [
+                r.name for r in self.results
+                if r.stats is not None and (c := self.comparison(r.stats)) is not None
+                and c.method == "unpaired"
+            ]
+            if unpaired:
+                lines.append(
+                    f"{len(unpaired)} result(s) without a reference workload (pedantic rounds, or "
+                    "a baseline saved before it existed) compared by absolute medians: their "
+                    "verdict ignores any change of the machine's speed between the runs"
+                )
         if self.workers:
             lines.append(
                 f"measured in {self.workers} pytest-xdist workers running side by side: "
