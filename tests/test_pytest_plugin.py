@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+import performance_timing as pt
 from performance_timing import Stats
 from performance_timing.cli.files import load_stats
 
@@ -290,3 +291,26 @@ def test_{i}({{fx}}, fake_clock):
     assert "measured in 2 pytest-xdist workers" in text
     (saved,) = history.iterdir()                   # one file, from the controller
     assert sorted(s.name for s in load_stats(str(saved))) == [f"test_bench.py::test_{i}" for i in range(4)]
+
+
+def test_pedantic_results_carry_the_reference_workload(pytester):
+    """``pedantic`` rounds are timed next to samples of ``bench``'s reference workload, one per
+    round, so two sessions compare at the same machine speed (method "reference")."""
+    source = """
+def test_rounds({fx}):
+    {fx}.pedantic(sum, args=(range(2000),), setup=None, rounds=30, warmup_rounds=2)
+"""
+    ours = (("-p", "no:benchmark"), "benchmark")
+    base = pytester.path / "base.json"
+    run(pytester, ours, source, "--pt-save", str(base)).assert_outcomes(passed=1)
+    (saved,) = load_stats(str(base))
+    assert len(saved) == 30 and saved.reference == "python-mix/1"
+    assert len(saved.reference_samples) == 30 and min(saved.reference_samples) > 0
+    again = run(pytester, ours, source, "--pt-compare", str(base))
+    again.assert_outcomes(passed=1)
+    text = again.stdout.str()
+    assert "| test_bench.py::test_rounds |" in text
+    assert "without a reference workload" not in text
+    candidate = Stats.from_samples(saved.samples, name=saved.name)
+    assert pt.compare(saved, candidate).method == "unpaired"  # the reference is what changes it
+    assert pt.compare(saved, saved).method == "reference"

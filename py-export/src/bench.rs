@@ -223,7 +223,7 @@ fn progress_sink<'py>(
 }
 
 /// The name of the Python reference workload saved with every result of ``bench``.
-const PYTHON_MIX: &str = "python-mix/1";
+pub(crate) const PYTHON_MIX: &str = "python-mix/1";
 
 /// The Python reference workload (~3 µs: a loop, integer arithmetic, a dict, a sort, a call).
 /// Never change it without changing [`PYTHON_MIX`]: saved results compare only against the
@@ -252,6 +252,15 @@ fn reference_workload(py: Python<'_>) -> PyResult<&Py<PyAny>> {
         )?;
         Ok(module.getattr("reference")?.unbind())
     })
+}
+
+/// The Python reference workload ``bench`` times beside every function (``python-mix/1``), for
+/// code that times its own samples and attaches reference samples with
+/// ``Stats._with_reference`` (the pytest plugin's ``pedantic``).
+#[pyfunction]
+#[pyo3(name = "_reference_workload")]
+pub fn reference_workload_object(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    reference_workload(py).map(|r| r.clone_ref(py))
 }
 
 /// Calls between two signal checks in [`bench`]'s loop: often enough that Ctrl-C stops even a

@@ -113,6 +113,7 @@ mod native {
     #[pymodule_export]
     use crate::bench::{
         bench, bench_pair, benchmark, benchmark_statistical, benchmark_with_warmup,
+        reference_workload_object,
     };
     #[pymodule_export]
     use crate::breakdown::PyProfiler;

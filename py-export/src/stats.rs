@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 use timing_runtime::host::Metadata;
-use timing_runtime::stats::Stats;
+use timing_runtime::stats::{Reference, Stats};
 
 use crate::errors::timing_error;
 use crate::{args, repr};
@@ -138,6 +138,25 @@ impl PyStats {
             Stats::from_samples_with_unit(name, values, ips, unit).map_err(timing_error)?;
         *stats.metadata_mut() = python_metadata(py)?;
         Ok(Self { inner: stats })
+    }
+
+    /// A copy with samples of the Python reference workload (``_reference_workload``), one
+    /// per sample, each the seconds per call of ``iterations_per_sample`` calls taken next to
+    /// that sample: ``compare`` then compares at the same machine speed (method
+    /// ``"reference"``). Wrong count, non-positive or non-finite samples → ``ValueError``.
+    #[pyo3(signature = (samples, iterations_per_sample))]
+    fn _with_reference(
+        &self,
+        samples: &Bound<'_, PyAny>,
+        iterations_per_sample: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let reference = Reference {
+            workload: crate::bench::PYTHON_MIX.to_owned(),
+            iterations_per_sample: args::count(iterations_per_sample, "iterations_per_sample", 1)?,
+            samples: args::reals(samples, "samples")?,
+        };
+        let inner = self.inner.clone().with_reference(reference);
+        inner.map(|inner| Self { inner }).map_err(timing_error)
     }
 
     /// Loads statistics saved by ``to_json()``; malformed JSON or another schema version →

@@ -51,6 +51,7 @@ __all__ = [
     "_DEFAULTS",
     "_format_duration",
     "_format_rate",
+    "_reference_workload",
     "_scope",
 ]
 
@@ -259,6 +260,9 @@ class timed:
     ) -> Any:
         """``func(*args, **kwargs)`` as one recorded call of the scope."""
 
+def _reference_workload() -> Callable[[], int]:
+    """The Python reference workload ``bench`` times beside every function."""
+
 def _scope(module: str, name: str) -> timed:
     """The ``timed`` object of ``name`` in ``module`` (what the decorator records under)."""
 
@@ -437,6 +441,10 @@ class Stats:
         unit: str | None = None,
     ) -> Stats:
         """Statistics of given per-iteration samples (at least 2 finite numbers >= 0)."""
+    def _with_reference(
+        self, samples: Iterable[SupportsFloat], iterations_per_sample: SupportsIndex
+    ) -> Stats:
+        """A copy with samples of the reference workload taken next to the samples."""
     @classmethod
     def from_json(cls, s: str) -> Stats:
         """Loads statistics saved by ``to_json()``."""

@@ -6,7 +6,9 @@ pytest-benchmark does). ``fixture.pedantic(...)`` runs exactly ``rounds`` rounds
 ``iterations`` calls, each round timed as one block, with ``setup``/``teardown`` once per round
 outside the timed region — pytest-benchmark's meaning, except that the result comes from the
 last timed call, so the function is called exactly ``rounds × iterations`` times (plus
-``warmup_rounds × iterations``).
+``warmup_rounds × iterations``). Beside the rounds (outside them, in the order R, ref, ref, R,
+…) it times samples of ``bench``'s reference workload, so a saved ``pedantic`` result is
+compared at the same machine speed like any other.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._native import _DEFAULTS, Stats, bench
+from .._native import _DEFAULTS, Stats, _reference_workload, bench
+
+#: The longest reference sample (ns): 10 ms, as ``bench``'s.
+MAX_REFERENCE_SAMPLE_NS = 10_000_000
+#: The clock of the reference samples: the rounds' clock (bound here, so that a test that
+#: replaces the rounds' clock leaves the reference on the real one).
+REFERENCE_CLOCK = time.perf_counter_ns
 
 #: The keyword options of ``@pytest.mark.benchmark(...)`` this fixture reads.
 MARK_OPTIONS = ("max_time", "min_time", "samples", "warmup")
@@ -163,27 +171,69 @@ class BenchmarkFixture:
             if teardown is not None:
                 teardown(*a, **k)
             return result
-        timings = []
+        timings: list[float] = []
+        reference = Reference()
         for i in range(warmup_rounds + rounds):
+            if i % 2 == 1:  # rounds and reference samples in the order R, ref, ref, R, R, ref, …
+                reference.sample()
             a, k = arguments()
             elapsed, result = timed_round(target, a, k, iterations)
             if teardown is not None:
                 teardown(*a, **k)
+            reference.size(elapsed)
+            if i % 2 == 0:
+                reference.sample()
             if i >= warmup_rounds:
                 timings.append(elapsed / 1e9 / iterations)
+            else:
+                reference.samples.clear()
         if len(timings) == 1:
             self._keep(None, OneSample(self.name, timings[0], iterations))
         else:
-            self._keep(Stats.from_samples(timings, iterations_per_sample=iterations, name=self.name))
+            stats = Stats.from_samples(timings, iterations_per_sample=iterations, name=self.name)
+            self._keep(stats._with_reference(reference.samples, reference.iterations))
         return result
 
 
+class Reference:
+    """Samples of ``bench``'s reference workload taken next to ``pedantic``'s rounds, so that
+    ``compare`` can compare two sessions at the same machine speed (as it does for
+    ``benchmark(fn)``). A sample lasts about as long as a round, at most
+    :data:`MAX_REFERENCE_SAMPLE_NS`."""
+
+    def __init__(self) -> None:
+        self.workload = _reference_workload()
+        self.iterations = 0
+        """Calls per sample, fixed by the first round (0 before it)."""
+        self.samples: list[float] = []
+        """Seconds per call, one per measured round."""
+
+    def size(self, round_ns: int) -> None:
+        """Fixes the calls per sample from the first round's length."""
+        if self.iterations:
+            return
+        call = timed_round(self.workload, (), {}, 16, REFERENCE_CLOCK)[0] / 16
+        target = min(max(round_ns, 1), MAX_REFERENCE_SAMPLE_NS)
+        self.iterations = max(1, round(target / max(call, 1.0)))
+
+    def sample(self) -> None:
+        """One sample of ``iterations`` calls (nothing before the calls per sample are fixed)."""
+        if self.iterations:
+            elapsed = timed_round(self.workload, (), {}, self.iterations, REFERENCE_CLOCK)[0]
+            self.samples.append(max(elapsed, 1) / 1e9 / self.iterations)
+
+
 def timed_round(
-    target: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], iterations: int
+    target: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    iterations: int,
+    clock: Callable[[], int] | None = None,
 ) -> tuple[int, Any]:
     """``iterations`` calls of ``target`` timed as one block: ``(nanoseconds, last result)``.
-    One call is timed without a loop around it (as pytest-benchmark does)."""
-    clock = time.perf_counter_ns
+    One call is timed without a loop around it (as pytest-benchmark does). ``clock`` defaults
+    to ``time.perf_counter_ns``."""
+    clock = time.perf_counter_ns if clock is None else clock
     if iterations == 1:
         start = clock()
         result = target(*args, **kwargs)

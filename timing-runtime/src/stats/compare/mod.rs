@@ -5,7 +5,7 @@
 //! * **paired** ([`paired::compare_paired`](super::paired::compare_paired)): samples of the two
 //!   functions taken next to each other by [`bench_pair`](crate::bench::bench_pair()); the
 //!   statistic is on the per-pair ratios, so drift of the machine's speed cancels.
-//! * **reference** ([`reference`], when both results carry samples of the same reference
+//! * **reference** ([`reference`](mod@reference), when both results carry samples of the same reference
 //!   workload, as every [`bench`](crate::bench::bench()) result does): each run's block
 //!   medians of log time, fitted against the reference's, so that the two runs are compared
 //!   *at the same machine speed* — with how the function follows the machine's speed fitted
