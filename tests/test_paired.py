@@ -254,23 +254,34 @@ def with_reference(samples: list[float], reference: list[float]) -> Stats:
 
 def reference_fit(base: Stats, cand: Stats) -> tuple[float, float, float, float]:
     """Method "reference" by its documented model, with NumPy and SciPy: block medians of log
-    time (10 blocks) against those of the reference, one slope within the runs shrunk toward 1
-    (prior sd 0.5), run wander 2 %; returns (ratio, ci low, ci high, p)."""
+    time (10 blocks) against those of the reference, one slope within the runs — counting only
+    the reference's variation beyond its own scatter (π/2 · (1.4826 · MAD of the samples around
+    their block medians)² per block median) — shrunk toward 1 (prior sd 0.5), run wander 2 %;
+    returns (ratio, ci low, ci high, p)."""
     import numpy as np
     from scipy.stats import t
 
-    def blocks(v: list[float]) -> np.ndarray:
+    def parts(v: list[float]) -> list[np.ndarray]:
         n = len(v)
-        return np.array([np.median(np.log(v[k * n // 10:(k + 1) * n // 10])) for k in range(10)])
+        return [np.log(v[k * n // 10:(k + 1) * n // 10]) for k in range(10)]
+
+    def blocks(v: list[float]) -> np.ndarray:
+        return np.array([np.median(p) for p in parts(v)])
+
+    def noise(v: list[float]) -> float:
+        deviations = np.concatenate([np.abs(p - np.median(p)) for p in parts(v)])
+        return 9 * math.pi / 2 * (1.4826 * np.median(deviations)) ** 2 / (len(v) / 10)
 
     xb, yb = blocks(base.reference_samples), blocks(base.samples)
     xc, yc = blocks(cand.reference_samples), blocks(cand.samples)
     dx = np.concatenate([xb - xb.mean(), xc - xc.mean()])
     dy = np.concatenate([yb - yb.mean(), yc - yc.mean()])
-    slope = dx @ dy / (dx @ dx)
+    signal = dx @ dx - noise(base.reference_samples) - noise(cand.reference_samples)
+    ls = dx @ dy / (dx @ dx)
+    slope = dx @ dy / signal
     df = 20 - 3
-    s2 = ((dy - slope * dx) ** 2).sum() / df
-    data, prior = (dx @ dx) / s2, 1 / 0.5**2
+    s2 = ((dy - ls * dx) ** 2).sum() / df
+    data, prior = signal / s2, 1 / 0.5**2
     beta, var_beta = (slope * data + prior) / (data + prior), 1 / (data + prior)
     shift = xc.mean() - xb.mean()
     delta = yc.mean() - yb.mean() - beta * shift

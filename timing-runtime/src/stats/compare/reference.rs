@@ -16,7 +16,10 @@
 //! `y = α_run + β · x + e  (+ a run effect of standard deviation RUN_WANDER on α)`
 //!
 //! * `β`, the function's *elasticity* to the machine's speed, is common to both runs and fitted
-//!   from the blocks' variation *within* each run (least squares with an intercept per run);
+//!   from the blocks' variation *within* each run (least squares with an intercept per run),
+//!   counting only the part of the reference's variation beyond its own scatter (each
+//!   sample's distance from its block's median: noise in `x` would pull `β` toward 0 and make
+//!   two runs at different steady speeds look different);
 //!   it is shrunk toward 1 — "the function follows the machine like the reference", the
 //!   assumption of a plain ratio — with a prior standard deviation [`ELASTICITY_SD`], so that a
 //!   run during which the machine's speed hardly changed leaves `β ≈ 1`;
@@ -90,11 +93,13 @@ pub struct Adjusted {
 pub fn fit(baseline: (&[f64], &[f64]), candidate: (&[f64], &[f64])) -> Option<Adjusted> {
     let run = |(f, r): (&[f64], &[f64])| {
         let y = block_medians(&f.iter().map(|v| v.ln()).collect::<Vec<_>>());
-        let x = block_medians(&r.iter().map(|v| v.ln()).collect::<Vec<_>>());
-        (x, y)
+        let logs: Vec<f64> = r.iter().map(|v| v.ln()).collect();
+        let x = block_medians(&logs);
+        let noise = (x.len().saturating_sub(1)) as f64 * block_median_noise(&logs);
+        (x, y, noise)
     };
-    let (xb, yb) = run(baseline);
-    let (xc, yc) = run(candidate);
+    let (xb, yb, noise_b) = run(baseline);
+    let (xc, yc, noise_c) = run(candidate);
     if xb.len() < 2 || xc.len() < 2 {
         return None;
     }
@@ -104,6 +109,10 @@ pub fn fit(baseline: (&[f64], &[f64]), candidate: (&[f64], &[f64])) -> Option<Ad
     let (dxb, dyb, dxc, dyc) = (dev(&xb, mxb), dev(&yb, myb), dev(&xc, mxc), dev(&yc, myc));
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     let sxx = dot(&dxb, &dxb) + dot(&dxc, &dxc);
+    // What of the blocks' spread in x is the machine's speed, not the reference's own scatter:
+    // noise in x would bias the slope toward 0 (errors in variables), and a run that never
+    // changed speed would then "show" that the function ignores the machine.
+    let signal = sxx - noise_b - noise_c;
     let sxy = dot(&dxb, &dyb) + dot(&dxc, &dyc);
     let syy = dot(&dyb, &dyb) + dot(&dyc, &dyc);
     let blocks = (xb.len() + xc.len()) as f64;
@@ -111,11 +120,11 @@ pub fn fit(baseline: (&[f64], &[f64]), candidate: (&[f64], &[f64])) -> Option<Ad
     // The least-squares slope within the runs, its residual variance, and the shrunk slope.
     // Below a sum of squares of 1e-12 (deviations of about a millionth in log time) the
     // reference did not vary within the runs: rounding, not a change of speed.
-    let (beta, var_beta, s2, df) = if sxx > 1e-12 {
-        let slope = sxy / sxx;
+    let (beta, var_beta, s2, df) = if sxx > 1e-12 && signal > 1e-12 {
         let df = blocks - 3.0;
-        let s2 = (syy - slope * sxy).max(0.0) / df;
-        let data = sxx / s2;
+        let s2 = (syy - sxy / sxx * sxy).max(0.0) / df;
+        let slope = sxy / signal;
+        let data = signal / s2;
         if s2 == 0.0 || !data.is_finite() {
             (slope, 0.0, 0.0, df)
         } else {
@@ -169,4 +178,29 @@ pub(super) fn compare_reference(
         noise,
         method: Method::Reference,
     })
+}
+
+/// The variance a block median of `logs` (in time order, split as [`block_medians`] splits
+/// them) gets from the samples' own scatter: `π/2 · σ² / m`, with `σ` = 1.4826 × the median
+/// absolute deviation of each sample from its block's median and `m` the samples per block. A
+/// change of speed inside a block counts as scatter here: the estimate errs toward "noise",
+/// which leaves the elasticity nearer its prior.
+fn block_median_noise(logs: &[f64]) -> f64 {
+    let n = logs.len();
+    let medians = block_medians(logs);
+    let blocks = medians.len();
+    if blocks == 0 || n < 2 {
+        return 0.0;
+    }
+    let mut deviations: Vec<f64> = (0..blocks)
+        .flat_map(|b| {
+            let (lo, hi) = (b * n / blocks, (b + 1) * n / blocks);
+            let median = medians[b];
+            logs[lo..hi].iter().map(move |x| (x - median).abs())
+        })
+        .collect();
+    deviations.sort_by(f64::total_cmp);
+    let mad = crate::stats::order::median_of_sorted(&deviations);
+    let sigma = 1.4826 * mad;
+    std::f64::consts::FRAC_PI_2 * sigma * sigma / (n as f64 / blocks as f64)
 }

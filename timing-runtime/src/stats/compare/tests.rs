@@ -99,6 +99,70 @@ fn a_speed_change_seen_only_between_the_runs_widens_the_interval() {
     assert!(c.ci.0 < 0.8 && c.ci.1 > 1.25, "{c:?}");
 }
 
+/// `n` pseudo-random numbers uniform in `[-1, 1)` (a fixed LCG: the same every run).
+fn jitter(seed: u64, n: usize) -> Vec<f64> {
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    (0..n)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+        })
+        .collect()
+}
+
+#[test]
+fn the_references_own_scatter_does_not_pass_for_the_machines_speed() {
+    // Two runs of the same function, each at one steady speed (the candidate's 1.5x slower),
+    // the function following 0.7 of it; both the function's and the reference's samples
+    // scatter by a few percent, independently. Inside a run, x and y are then uncorrelated:
+    // a least-squares slope would be near 0 and call the candidate ~1.5^0.7 = 1.33x slower.
+    let run = |speed: f64, seed: u64| {
+        let (jf, jr) = (jitter(seed, 200), jitter(seed + 1, 200));
+        let f = jf
+            .iter()
+            .map(|j| 2e-6 * speed.powf(0.7) * (1.0 + 0.05 * j))
+            .collect();
+        let r = jr.iter().map(|j| 1e-6 * speed * (1.0 + 0.05 * j)).collect();
+        with_reference("f", f, r)
+    };
+    let (a, b) = (run(1.0, 1), run(1.5, 7));
+    let c = compare(&a, &b, 0.01).unwrap();
+    assert_eq!(
+        (c.method, c.verdict),
+        (Method::Reference, Verdict::NoChange),
+        "{c:?}"
+    );
+    assert!(c.ci.0 < 1.0 && c.ci.1 > 1.0, "{c:?}");
+    // A real change of speed inside the runs still fits the elasticity.
+    let steps = |slow: &[usize], cost: f64, seed: u64| {
+        let (jf, jr) = (jitter(seed, 200), jitter(seed + 1, 200));
+        let speed = |i: usize| {
+            if slow.contains(&(i / 20)) {
+                1.5
+            } else {
+                1.0f64
+            }
+        };
+        let f = (0..200)
+            .map(|i| cost * speed(i).powf(0.7) * (1.0 + 0.005 * jf[i]))
+            .collect();
+        let r = (0..200)
+            .map(|i| 1e-6 * speed(i) * (1.0 + 0.005 * jr[i]))
+            .collect();
+        with_reference("f", f, r)
+    };
+    let (a, b) = (steps(&[1, 5], 2e-6, 3), steps(&[0, 2, 3, 6, 8], 2.2e-6, 5));
+    let fit = reference::fit(
+        (a.samples(), &a.reference().unwrap().samples),
+        (b.samples(), &b.reference().unwrap().samples),
+    )
+    .unwrap();
+    assert!((fit.beta - 0.7).abs() < 0.05, "{fit:?}");
+    assert_eq!(compare(&a, &b, 0.01).unwrap().verdict, Verdict::Slower);
+}
+
 #[test]
 fn too_few_samples_for_the_fit_compare_absolute_times() {
     let a = with_reference("a", vec![1.0, 1.1, 1.2], vec![1.0, 1.0, 1.0]);
