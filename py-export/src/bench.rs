@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use timing_runtime::bench::reference::Workload;
+use timing_runtime::bench::reference::{PYTHON_MIX, Workload};
 use timing_runtime::bench::{
     BenchOptions, PairOptions, Progress, ProgressUpdate, bench_pair_with, bench_with, seed,
 };
@@ -221,9 +221,6 @@ fn progress_sink<'py>(
     };
     Ok((shown, sink))
 }
-
-/// The name of the Python reference workload saved with every result of ``bench``.
-pub(crate) const PYTHON_MIX: &str = "python-mix/1";
 
 /// The Python reference workload (~3 µs: a loop, integer arithmetic, a dict, a sort, a call).
 /// Never change it without changing [`PYTHON_MIX`]: saved results compare only against the

@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
+use timing_runtime::bench::reference::PYTHON_MIX;
 use timing_runtime::host::Metadata;
 use timing_runtime::stats::{Reference, Stats};
 
@@ -151,7 +152,7 @@ impl PyStats {
         iterations_per_sample: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let reference = Reference {
-            workload: crate::bench::PYTHON_MIX.to_owned(),
+            workload: PYTHON_MIX.to_owned(),
             iterations_per_sample: args::count(iterations_per_sample, "iterations_per_sample", 1)?,
             samples: args::reals(samples, "samples")?,
         };

@@ -25,6 +25,11 @@ pub struct Workload<R> {
 /// The name of [`rust_mix`].
 pub const RUST_MIX: &str = "rust-mix/1";
 
+/// The name of the Python reference workload, which the Python binding runs beside every
+/// function it benchmarks (its source lives there, as Python code). Saved results compare
+/// only against the same workload: change the name whenever the workload changes.
+pub const PYTHON_MIX: &str = "python-mix/1";
+
 /// The longest a reference sample lasts: a reference sample is sized to last as long as the
 /// function's first sample, but at most this, so that long samples (a fixed `iterations`) do
 /// not double the run time.
