@@ -28,6 +28,17 @@ def seed_python_snippets() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
+def clean_profile():
+    """Recording on and an empty global profile before the test; recording on after it."""
+    import performance_timing as pt
+
+    pt.set_enabled(True)
+    pt.reset()
+    yield
+    pt.set_enabled(True)
+
+
+@pytest.fixture
 def calls():
     """A list that fixture workloads append to, so tests can count calls."""
     return []

@@ -14,15 +14,11 @@ import performance_timing as pt
 from performance_timing import timed
 
 # Small buffers are deliberate here; the in-cache warning is tested in test_memory.py.
-pytestmark = pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::performance_timing.CacheWarning"),
+    pytest.mark.usefixtures("clean_profile"),
+]
 
-
-@pytest.fixture(autouse=True)
-def clean_profile():
-    pt.set_enabled(True)
-    pt.reset()
-    yield
-    pt.set_enabled(True)
 
 
 def test_decorator_records_calls_and_keeps_metadata():

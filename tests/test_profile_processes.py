@@ -17,12 +17,7 @@ from performance_timing import timed
 
 DIR = "PERFORMANCE_TIMING_DIR"
 
-
-@pytest.fixture(autouse=True)
-def clean_profile():
-    pt.set_enabled(True)
-    pt.reset()
-    yield
+pytestmark = pytest.mark.usefixtures("clean_profile")
 
 
 def run_python(code: str, timeout: float = 120, env_dir: str | None = None) -> str:

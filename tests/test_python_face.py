@@ -15,13 +15,7 @@ import pytest
 import performance_timing as pt
 from performance_timing import Timer, timed
 
-
-@pytest.fixture(autouse=True)
-def clean_profile():
-    pt.set_enabled(True)
-    pt.reset()
-    yield
-    pt.set_enabled(True)
+pytestmark = pytest.mark.usefixtures("clean_profile")
 
 
 @timed

@@ -301,11 +301,8 @@ pub fn install(py: Python<'_>) -> PyResult<()> {
 /// `slf` is the `self` CPython passes to a method of `Timer`.
 #[inline(always)]
 unsafe fn this<'a>(py: Python<'_>, slf: *mut ffi::PyObject) -> &'a PyTimer {
-    // SAFETY: as the caller promises; the object outlives the call.
-    unsafe {
-        let obj = Borrowed::from_ptr(py, slf).cast_unchecked::<PyTimer>();
-        &*(obj.get() as *const PyTimer)
-    }
+    // SAFETY: as the caller promises.
+    unsafe { dispatch::receiver(py, slf) }
 }
 
 /// `__enter__`: restarts the timer; returns it.

@@ -13,11 +13,32 @@ use pyo3::types::PyIterator;
 use timing_runtime::TimingError;
 use timing_runtime::host::check_allocation;
 
+use super::is_text_or_bytes;
+
 /// The most items reserved before reading, whatever the iterable's length says.
 pub const HINT_CAP: usize = 1 << 16;
 
 /// Items read between two checks for signals (Ctrl-C).
 pub const SIGNAL_EVERY: usize = 1 << 16;
+
+/// An iterator over `obj`, an argument whose items must be numbers: text and bytes (which
+/// iterate, but over characters) and non-iterables are `refuse()` (the caller's `TypeError`
+/// naming the argument); any other error of `iter(obj)` propagates unchanged.
+pub fn number_items<'py>(
+    obj: &Bound<'py, PyAny>,
+    refuse: impl Fn() -> PyErr,
+) -> PyResult<Bound<'py, PyIterator>> {
+    if is_text_or_bytes(obj) {
+        return Err(refuse());
+    }
+    obj.try_iter().map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            refuse()
+        } else {
+            e
+        }
+    })
+}
 
 /// Reads every item of `iter`, an iterator over `obj` (named `name` in messages), through
 /// `convert`, without trusting `obj`'s length: see the module documentation.

@@ -6,7 +6,7 @@ mod numbers;
 mod samples;
 mod text;
 
-pub use items::read_items;
+pub use items::{number_items, read_items};
 pub use numbers::*;
 pub use samples::Samples;
 pub use text::*;

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyMemoryView, PyType};
 
-use super::{is_text_or_bytes, read_items, type_name};
+use super::{is_text_or_bytes, number_items, read_items, type_name};
 
 /// Extracts an integer count ≥ `min`.
 ///
@@ -193,16 +193,7 @@ pub fn reals(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<f64>> {
             type_name(obj)
         ))
     };
-    if is_text_or_bytes(obj) {
-        return Err(not_numbers());
-    }
-    let iter = obj.try_iter().map_err(|e| {
-        if e.is_instance_of::<PyTypeError>(obj.py()) {
-            not_numbers()
-        } else {
-            e
-        }
-    })?;
+    let iter = number_items(obj, not_numbers)?;
     read_items(
         obj,
         iter,
@@ -247,16 +238,7 @@ pub fn sizes(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<usize>> {
             type_name(obj)
         ))
     };
-    if is_text_or_bytes(obj) {
-        return Err(not_integers());
-    }
-    let iter = obj.try_iter().map_err(|e| {
-        if e.is_instance_of::<PyTypeError>(obj.py()) {
-            not_integers()
-        } else {
-            e
-        }
-    })?;
+    let iter = number_items(obj, not_integers)?;
     let values = read_items(obj, iter, name, |item| size(item, name, 1))?;
     if values.is_empty() {
         return Err(PyValueError::new_err(format!("{name} must not be empty")));

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use timing_runtime::TimingError;
 use timing_runtime::host::check_allocation;
 
-use super::{is_text_or_bytes, read_items, real_items, type_name};
+use super::{is_text_or_bytes, number_items, read_items, real_items, type_name};
 use crate::interrupt;
 
 /// Float64 data from Python: a contiguous buffer read in place, or a converted copy.
@@ -39,13 +39,7 @@ impl Samples {
                 Self::Owned(copied(data.py(), &buffer, name)?)
             }
         } else {
-            let iter = data.try_iter().map_err(|e| {
-                if e.is_instance_of::<PyTypeError>(data.py()) {
-                    not_numbers()
-                } else {
-                    e
-                }
-            })?;
+            let iter = number_items(data, not_numbers)?;
             let element = format!("every element of {name}");
             Self::Owned(read_items(data, iter, name, real_items(&element))?)
         };

@@ -131,6 +131,22 @@ pub unsafe fn construct_by_name(
     })
 }
 
+/// The object a C method of the frozen class `T` was called on.
+///
+/// # Safety
+/// `slf` is the `self` CPython passes to a method of `T`; the object outlives the borrow.
+#[inline(always)]
+pub unsafe fn receiver<'a, T>(py: Python<'_>, slf: *mut ffi::PyObject) -> &'a T
+where
+    T: pyo3::PyClass<Frozen = pyo3::pyclass::boolean_struct::True> + Sync,
+{
+    // SAFETY: as the caller promises.
+    unsafe {
+        let obj = Borrowed::from_ptr(py, slf).cast_unchecked::<T>();
+        &*(obj.get() as *const T)
+    }
+}
+
 /// Runs the body of a C entry point for CPython: its error is set and NULL returned; a panic
 /// (none is expected) becomes `PanicException`.
 #[inline(always)]

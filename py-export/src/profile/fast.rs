@@ -82,11 +82,8 @@ unsafe fn kept_exit(obj: *mut ffi::PyObject) -> Option<*const PyOnceLock<Py<PyAn
 /// `slf` is the `self` CPython passes to a method of `timed`.
 #[inline(always)]
 unsafe fn this<'a>(py: Python<'_>, slf: *mut ffi::PyObject) -> &'a PyTimed {
-    // SAFETY: as the caller promises; the object outlives the call.
-    unsafe {
-        let obj = Borrowed::from_ptr(py, slf).cast_unchecked::<PyTimed>();
-        &*(obj.get() as *const PyTimed)
-    }
+    // SAFETY: as the caller promises.
+    unsafe { dispatch::receiver(py, slf) }
 }
 
 /// `__enter__`: opens the span; returns the object.
