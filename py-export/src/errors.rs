@@ -51,11 +51,12 @@ pub fn net_error(e: NetError) -> PyErr {
     }
 }
 
-/// Maps a trace session that cannot start: another is active → `RuntimeError`; a bad
+/// Maps a trace session that cannot start: another is active, or this runtime is a guest
+/// (the host starts traces) → `RuntimeError`; a bad
 /// capacity → `ValueError`.
 pub fn trace_error(e: TraceError) -> PyErr {
     match e {
-        TraceError::AlreadyActive => PyRuntimeError::new_err(e.to_string()),
+        TraceError::AlreadyActive | TraceError::Hosted => PyRuntimeError::new_err(e.to_string()),
         TraceError::Invalid(e) => timing_error(e),
     }
 }

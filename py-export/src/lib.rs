@@ -42,23 +42,35 @@ mod trace;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// Adds the profile API to `module`: the functions `snapshot`, `reset`, `set_enabled`,
-/// `is_enabled`, `dump` and `load_dir` and the classes `Snapshot` and `Record`.
+/// Makes `module` (another PyO3 extension) record into performance_timing's profile, and adds
+/// the profile API to it: `snapshot`, `reset`, `set_enabled`, `is_enabled`, `dump`, `load_dir`,
+/// `Snapshot` and `Record`.
 ///
 /// For authors of other PyO3 extensions: `#[timed]` records into statics of the shared
-/// library the code is linked into, so a separate extension has its own profile, and only
-/// functions compiled into that extension can read it. One call in the extension's
-/// `#[pymodule]` gives its Python users the same API as `performance_timing`:
+/// library its code is linked into, so without this call an extension would have a profile of
+/// its own. With it, the extension's runtime attaches to `performance_timing`'s (importing it
+/// if it is installed, so import order does not matter): its functions show in
+/// `performance_timing.snapshot()`, nested under the Python code that calls them, and in
+/// traces, `/metrics` and the multi-process files, and the module's profile names *are*
+/// `performance_timing`'s. Without `performance_timing` installed, or with one whose profile
+/// API has another major version (a `RuntimeWarning` says so), the extension keeps its own
+/// profile and these names read it. Call it first in the module's init, before any of its
+/// `#[timed]` code runs:
 ///
 /// ```no_run
 /// use pyo3::prelude::*;
 ///
 /// #[pymodule]
 /// fn my_extension(m: &Bound<'_, PyModule>) -> PyResult<()> {
-///     py_export::add_profile_api(m)
+///     py_export::add_profile_api(m)?;
+///     // m.add_function(...)?;
+///     Ok(())
 /// }
 /// ```
 pub fn add_profile_api(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    if let profile::shared::Host::Attached = profile::shared::attach(module)? {
+        return Ok(());
+    }
     module.add_class::<profile::snapshot::PySnapshot>()?;
     module.add_class::<profile::snapshot::PyRecord>()?;
     module.add_function(wrap_pyfunction!(profile::functions::snapshot, module)?)?;
@@ -150,6 +162,7 @@ mod native {
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add("_DEFAULTS", defaults(m.py())?)?;
+        crate::profile::shared::export(m)?;
         crate::dispatch::init(m.py())?;
         crate::profile::fast::install(m.py())?;
         crate::timer::install(m.py())

@@ -5,10 +5,13 @@
 //! * [`scope`]: `timed` (and `_scope`, the decorator's way to a site of an explicit module);
 //! * [`sites`]: one `timed` object per call site, and the per-thread cache behind
 //!   `timed("stage")`;
-//! * [`fast`]: `timed`'s construction and `with` without CPython's generic dispatch.
+//! * [`fast`]: `timed`'s construction and `with` without CPython's generic dispatch;
+//! * [`shared`]: one profile per process (the `_PROFILE_API` capsule; another extension
+//!   attaching to it).
 
 pub mod fast;
 pub mod functions;
 pub mod scope;
+pub mod shared;
 pub mod sites;
 pub mod snapshot;

@@ -15,6 +15,10 @@ pub struct CallSite {
     line: u32,
     path_of: fn() -> &'static str,
     id: AtomicU32,
+    /// The id of this site in the host's registry, when this runtime is a guest (see
+    /// [`shared`](super::shared)); separate from `id`, so that frames opened before the
+    /// guest attached still close into its own slots.
+    host_id: AtomicU32,
 }
 
 /// Id value meaning "not registered yet".
@@ -38,6 +42,7 @@ impl CallSite {
             line,
             path_of,
             id: AtomicU32::new(UNREGISTERED),
+            host_id: AtomicU32::new(UNREGISTERED),
         }
     }
 
@@ -73,5 +78,14 @@ impl CallSite {
 
     pub(crate) fn id_cell(&self) -> &AtomicU32 {
         &self.id
+    }
+
+    #[inline(always)]
+    pub(crate) fn cached_host_id(&self) -> u32 {
+        self.host_id.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn host_id_cell(&self) -> &AtomicU32 {
+        &self.host_id
     }
 }

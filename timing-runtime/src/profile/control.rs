@@ -2,6 +2,7 @@
 //! fork handlers (see `fork.rs`) before it takes a profiler lock.
 
 use super::callsite::CallSite;
+use super::shared::guest;
 use super::{fork, registry, state, store, threads};
 
 /// Turns recording on or off. Off, an instrumented call costs one relaxed atomic load.
@@ -14,8 +15,19 @@ use super::{fork, registry, state, store, threads};
 /// assert!(profile::is_enabled());
 /// ```
 pub fn set_enabled(enabled: bool) {
+    if let Some(host) = guest::host() {
+        return (host.set_enabled)(enabled);
+    }
     fork::install();
     state::set_enabled(enabled);
+}
+
+/// Whether recording is on (it is by default). In a guest, the host's switch.
+pub fn is_enabled() -> bool {
+    match guest::host() {
+        Some(host) => (host.is_enabled)(),
+        None => state::is_enabled(),
+    }
 }
 
 /// Forgets everything recorded so far, in every thread. Threads keep recording.
@@ -24,6 +36,9 @@ pub fn set_enabled(enabled: bool) {
 /// before nor after the reset — always, whatever else happens before it closes. Calls that
 /// start after the reset are recorded, including those nested in a call that is dropped.
 pub fn reset() {
+    if let Some(host) = guest::host() {
+        return (host.reset)();
+    }
     fork::install();
     let mut threads = threads::threads();
     let epoch = state::new_epoch();
@@ -58,4 +73,11 @@ pub(crate) fn site_id(site: &'static CallSite) -> u32 {
 fn register(site: &'static CallSite) -> u32 {
     fork::install();
     registry::register(site)
+}
+
+/// Registers a guest's call site (see `profile/shared`): one site per (module, name, file,
+/// line), so that concurrent first calls of one guest site get one id.
+pub(crate) fn register_foreign(module_path: &str, name: &str, file: &str, line: u32) -> u32 {
+    fork::install();
+    registry::register_foreign(module_path, name, file, line)
 }

@@ -10,8 +10,9 @@ use std::task::{Context, Poll};
 use super::callsite::CallSite;
 use super::control::site_id;
 use super::local::{Local, with_local};
+use super::shared::{RawFrame, guest};
 use super::slot::SiteSlot;
-use super::state::{ENABLED, STATE, TRACING, epoch_of, recording, same_epoch};
+use super::state::{ENABLED, HOSTED, STATE, TRACING, epoch_of, recording, same_epoch};
 use super::trace::buffer as trace;
 use super::trace::records::Record;
 use crate::clock::tsc;
@@ -23,12 +24,13 @@ struct Frame {
     saved_children: u64,
 }
 
-/// A frame as opened: not at all (recording off), recording, or recording and captured as a
-/// span of the active trace session.
+/// A frame as opened: not at all (recording off), recording, recording and captured as a
+/// span of the active trace session, or opened in the host's profile (this runtime a guest).
 enum Open {
     Recording(Frame),
     Off,
     Traced(Frame, NonNull<Record>),
+    Hosted(RawFrame),
 }
 
 impl Frame {
@@ -43,11 +45,23 @@ impl Frame {
         let state = STATE.load(Ordering::Relaxed);
         if state & ENABLED == 0 {
             if state & TRACING == 0 {
-                return (Open::Off, None);
+                if state & HOSTED == 0 {
+                    return (Open::Off, None);
+                }
+                return (Self::begin_hosted(site), None);
             }
-            return Self::begin_traced(site, state, on_local);
+            return Self::begin_traced(site_id(site), state, on_local);
         }
-        let id = site_id(site);
+        Self::begin_recording(site_id(site), state, on_local)
+    }
+
+    /// [`Frame::begin`] with recording on and no trace session, for the site of id `id`.
+    #[inline(always)]
+    fn begin_recording<T>(
+        id: u32,
+        state: u64,
+        on_local: impl FnOnce(&Local) -> T,
+    ) -> (Open, Option<T>) {
         let Some((slot, saved_children, extra)) = with_local(|local| {
             let slot = local.slot(id, epoch_of(state));
             slot.enter_frame();
@@ -74,11 +88,10 @@ impl Frame {
     /// path's frame in registers (no frame copied through memory on the recording path).
     #[inline(always)]
     fn begin_traced<T>(
-        site: &'static CallSite,
+        id: u32,
         state: u64,
         on_local: impl FnOnce(&Local) -> T,
     ) -> (Open, Option<T>) {
-        let id = site_id(site);
         let Some((slot, saved_children, extra)) = with_local(|local| {
             let slot = local.slot(id, epoch_of(state));
             slot.enter_frame();
@@ -100,6 +113,17 @@ impl Frame {
             (None, start) => Open::Recording(frame(start)),
         };
         (open, Some(extra))
+    }
+
+    /// [`Frame::begin`] in a guest: the frame is the host's (out of line, see `profile/shared`).
+    #[cold]
+    fn begin_hosted(site: &'static CallSite) -> Open {
+        let frame = guest::begin(site);
+        if frame.is_open() {
+            Open::Hosted(frame)
+        } else {
+            Open::Off
+        }
     }
 
     /// Closes the frame on the thread that opened it; returns the clock reading at its end.
@@ -136,6 +160,15 @@ impl Frame {
 }
 
 impl Open {
+    /// The calling thread's number in the profile this frame belongs to (the host's for a
+    /// hosted frame); `None` during thread teardown.
+    fn calling_thread(&self) -> Option<u64> {
+        match self {
+            Open::Hosted(_) => guest::host().map(guest::thread_token),
+            _ => with_local(|local| local.token()),
+        }
+    }
+
     /// Closes the frame (on the thread that opened it).
     #[inline(always)]
     fn close(&self) {
@@ -147,7 +180,55 @@ impl Open {
             Open::Traced(frame, record) => {
                 Frame::end_traced(frame.slot, frame.start, frame.saved_children, *record)
             }
+            Open::Hosted(frame) => guest::end(frame),
         }
+    }
+}
+
+/// The host's side of a guest's frame: opens a frame of the site of id `id` (registered by
+/// the guest) and hands it out as a [`RawFrame`].
+pub(crate) fn begin_raw(id: u32) -> RawFrame {
+    let state = STATE.load(Ordering::Relaxed);
+    let open = if state & ENABLED != 0 {
+        Frame::begin_recording(id, state, |_| ()).0
+    } else if state & TRACING != 0 {
+        Frame::begin_traced(id, state, |_| ()).0
+    } else {
+        Open::Off
+    };
+    match open {
+        Open::Recording(f) => RawFrame {
+            slot: f.slot.cast(),
+            start: f.start,
+            saved_children: f.saved_children,
+            record: std::ptr::null(),
+        },
+        Open::Traced(f, record) => RawFrame {
+            slot: f.slot.cast(),
+            start: f.start,
+            saved_children: f.saved_children,
+            record: record.as_ptr().cast_const().cast(),
+        },
+        // A host is never a guest; recording off.
+        Open::Hosted(_) | Open::Off => RawFrame::OFF,
+    }
+}
+
+/// The host's side of closing a guest's frame that [`begin_raw`] opened.
+pub(crate) fn end_raw(frame: &RawFrame) {
+    if !frame.is_open() {
+        return;
+    }
+    let f = Frame {
+        slot: frame.slot.cast(),
+        start: frame.start,
+        saved_children: frame.saved_children,
+    };
+    match NonNull::new(frame.record.cast_mut().cast::<Record>()) {
+        None => {
+            with_local(|local| f.end(local));
+        }
+        Some(record) => Frame::end_traced(f.slot, f.start, f.saved_children, record),
     }
 }
 
@@ -200,10 +281,12 @@ impl Span {
     /// Opens a frame of `site` on the calling thread (an inert span when recording is off).
     pub fn open(site: &'static CallSite) -> Self {
         let (open, thread) = Frame::begin(site, Local::token);
-        Self {
-            open,
-            thread: thread.unwrap_or(0),
-        }
+        let thread = match (&open, thread) {
+            (_, Some(thread)) => thread,
+            (Open::Hosted(_), None) => open.calling_thread().unwrap_or(0),
+            _ => 0,
+        };
+        Self { open, thread }
     }
 
     /// Closes and records the frame. On another thread nothing is recorded and
@@ -213,7 +296,7 @@ impl Span {
         if matches!(open, Open::Off) {
             return Ok(());
         }
-        match with_local(|local| local.token()) {
+        match open.calling_thread() {
             Some(thread) if thread == self.thread => {
                 open.close();
                 Ok(())
@@ -227,7 +310,7 @@ impl Span {
 impl Drop for Span {
     fn drop(&mut self) {
         let open = std::mem::replace(&mut self.open, Open::Off);
-        if !matches!(open, Open::Off) && with_local(|local| local.token()) == Some(self.thread) {
+        if !matches!(open, Open::Off) && open.calling_thread() == Some(self.thread) {
             open.close();
         }
     }
@@ -274,8 +357,11 @@ impl<F: Future> Future for TimedFuture<F> {
         // SAFETY: `inner` is structurally pinned (never moved out); the other fields are Unpin
         // plain data.
         let this = unsafe { self.get_unchecked_mut() };
-        let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
         let state = STATE.load(Ordering::Relaxed);
+        if state & HOSTED != 0 {
+            return this.poll_hosted(cx);
+        }
+        let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
         if this.start == Some(0) {
             this.state = state;
             if !recording(state) {
@@ -321,6 +407,44 @@ impl<F: Future> Future for TimedFuture<F> {
         });
         if result.is_ready() && this.session != 0 {
             trace::push_async(this.session, site_id(site), start, t1);
+        }
+        result
+    }
+}
+
+impl<F: Future> TimedFuture<F> {
+    /// [`Future::poll`] in a guest: the same accounting, on the host's clock, thread sums and
+    /// slots (see `profile/shared`). Its polls are not captured as spans of a trace.
+    #[cold]
+    fn poll_hosted(&mut self, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: as in `poll`: `inner` is structurally pinned and never moved out.
+        let inner = unsafe { Pin::new_unchecked(&mut self.inner) };
+        let Some(api) = guest::host() else {
+            return inner.poll(cx);
+        };
+        if self.start == Some(0) {
+            // SAFETY: the host's state word is a static of the host.
+            self.state = unsafe { (*api.state).load(Ordering::Relaxed) };
+            if !recording(self.state) {
+                self.start = None;
+            }
+        }
+        let Some(start) = self.start else {
+            return inner.poll(cx);
+        };
+        let saved = (api.children)();
+        let t0 = (api.now)();
+        let start = if start == 0 { t0.max(1) } else { start };
+        self.start = Some(start);
+        let result = inner.poll(cx);
+        let t1 = (api.now)();
+        let busy = t1.saturating_sub(t0);
+        let children = (api.children)().wrapping_sub(saved);
+        self.self_time = self.self_time.saturating_add(busy.saturating_sub(children));
+        (api.set_children)(saved.wrapping_add(busy));
+        if result.is_ready() {
+            let id = guest::host_id(api, self.site);
+            (api.record)(id, self.state, t1.saturating_sub(start), self.self_time);
         }
         result
     }

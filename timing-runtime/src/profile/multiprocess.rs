@@ -63,6 +63,14 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> ProfileFileError + '_ {
 /// file is that live `.ptprof` file, synced to disk; otherwise it is a snapshot written as
 /// `host-pid-start.json` (replaced at each call, atomically), which [`load_dir`] reads too.
 pub fn dump(dir: Option<&Path>) -> Result<PathBuf, ProfileFileError> {
+    if let Some(host) = super::shared::guest::host() {
+        return super::shared::guest::dump(host, dir)
+            .map(PathBuf::from)
+            .map_err(|reason| ProfileFileError::Invalid {
+                path: dir.map(Path::to_owned).unwrap_or_default(),
+                reason,
+            });
+    }
     super::fork::install();
     let dir = match dir.map(Path::to_owned).or_else(store::configured_dir) {
         Some(dir) => dir,

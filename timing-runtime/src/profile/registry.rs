@@ -21,11 +21,14 @@ pub(crate) struct Registered {
 struct Sites {
     list: Vec<Registered>,
     interned: BTreeMap<(String, String), &'static CallSite>,
+    /// Guests' sites by (module, name, file, line): see `profile/shared`.
+    foreign: BTreeMap<(String, String, String, u32), u32>,
 }
 
 static SITES: Mutex<Sites> = Mutex::new(Sites {
     list: Vec::new(),
     interned: BTreeMap::new(),
+    foreign: BTreeMap::new(),
 });
 
 /// Locks the site list.
@@ -49,6 +52,39 @@ pub(crate) fn register(site: &'static CallSite) -> u32 {
     sites.list.push(Registered { site, name });
     site.id_cell().store(id, Ordering::Relaxed);
     id
+}
+
+/// Registers a guest's site described by its strings (once per key; leaked, like `intern`).
+pub(crate) fn register_foreign(module_path: &str, name: &str, file: &str, line: u32) -> u32 {
+    let key = (
+        module_path.to_owned(),
+        name.to_owned(),
+        file.to_owned(),
+        line,
+    );
+    let mut sites = sites_lock();
+    if let Some(&id) = sites.foreign.get(&key) {
+        return id;
+    }
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    let name = leak(name);
+    let site: &'static CallSite = Box::leak(Box::new(CallSite::new(
+        Some(name),
+        leak(module_path),
+        leak(file),
+        line,
+        || "",
+    )));
+    let id = u32::try_from(sites.list.len()).expect("fewer than 4 billion call sites");
+    sites.list.push(Registered { site, name });
+    site.id_cell().store(id, Ordering::Relaxed);
+    sites.foreign.insert(key, id);
+    id
+}
+
+/// Whether `id` is a registered site's id.
+pub(crate) fn is_registered(id: u32) -> bool {
+    (id as usize) < sites_lock().list.len()
 }
 
 /// Every registered call site, indexed by id.

@@ -10,13 +10,17 @@ use super::sync::lock;
 /// The profiler's switches and reset epoch in one word, so that the hot path reads them all
 /// with one relaxed load: bit 0 ([`ENABLED`]) is "recording, no trace session", bit 1
 /// ([`TRACING`]) is "recording, and a trace session is capturing spans" (never both; recording
-/// is on when either is set, see [`recording`]), bits 2.. are the reset epoch. So the hot path's
-/// one test of bit 0 sends both "off" and "tracing" to the same out-of-line branch, and
-/// recording without a session runs exactly the instructions it ran before tracing existed.
+/// is on when either is set, see [`recording`]), bit 2 ([`HOSTED`]) is "a guest: record into the
+/// host's profile" (then bits 0 and 1 stay clear: the host's word says whether it records),
+/// bits 3.. are the reset epoch. So the hot path's one test of bit 0 sends "off", "tracing" and
+/// "hosted" to the same out-of-line branch, and recording without a session runs exactly the
+/// instructions it ran before tracing and guests existed.
 pub(crate) static STATE: AtomicU64 = AtomicU64::new(ENABLED);
 pub(crate) const ENABLED: u64 = 1;
 /// Bit 1 of [`STATE`]: recording, and a trace session is capturing spans.
 pub(crate) const TRACING: u64 = 2;
+/// Bit 2 of [`STATE`]: this runtime is a guest of another's (see `profile/shared`).
+pub(crate) const HOSTED: u64 = 4;
 /// Whether a trace session is active (the source of truth for which of [`ENABLED`] and
 /// [`TRACING`] "on" means). Written only under [`SWITCHES`].
 static SESSION_ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -63,7 +67,7 @@ impl SwitchesLock {
     }
 }
 /// The first bit of the epoch in [`STATE`]: adding it starts a new epoch.
-const EPOCH_UNIT: u64 = 4;
+const EPOCH_UNIT: u64 = 8;
 
 /// Whether two [`STATE`] values are in the same reset epoch.
 #[inline(always)]
@@ -75,6 +79,15 @@ pub(crate) fn same_epoch(a: u64, b: u64) -> bool {
 #[inline(always)]
 pub(crate) fn epoch_of(state: u64) -> u64 {
     state / EPOCH_UNIT
+}
+
+/// Makes this runtime a guest: its own recording bits are cleared for good, so every call takes
+/// the hosted branch (see `profile/shared`).
+pub(crate) fn set_hosted() {
+    let _switches = lock(&SWITCHES);
+    let _ = STATE.fetch_update(Ordering::Release, Ordering::Relaxed, |s| {
+        Some((s & !(ENABLED | TRACING)) | HOSTED)
+    });
 }
 
 /// Turns recording on or off (see [`set_enabled`](super::set_enabled)).
@@ -92,8 +105,8 @@ pub(crate) fn set_enabled(enabled: bool) {
     });
 }
 
-/// Whether recording is on (it is by default).
-pub fn is_enabled() -> bool {
+/// Whether this runtime's own recording is on.
+pub(crate) fn is_enabled() -> bool {
     recording(STATE.load(Ordering::Relaxed))
 }
 

@@ -73,6 +73,9 @@ pub const DEFAULT_CAPACITY: usize = 1_000_000;
 /// # Ok::<(), trace::TraceError>(())
 /// ```
 pub fn start(capacity_per_thread: usize) -> Result<Session, TraceError> {
+    if super::shared::guest::host().is_some() {
+        return Err(TraceError::Hosted);
+    }
     super::fork::install();
     session::begin(capacity_per_thread)
 }

@@ -19,6 +19,13 @@ pub enum TraceError {
     /// A bad argument (a capacity below 1).
     #[error(transparent)]
     Invalid(#[from] TimingError),
+    /// This runtime is a guest of another's (see `profile::shared`): traces are started by
+    /// the host (`performance_timing.trace()` in Python), and capture this runtime's calls too.
+    #[error(
+        "this extension records into performance_timing's profile: start the trace there \
+         (performance_timing.trace()); it captures this extension's calls too"
+    )]
+    Hosted,
 }
 
 struct Shared {

@@ -1,0 +1,61 @@
+//! A second example extension: with `profiled_extension` and `performance_timing` in one
+//! process, every `#[timed]` function of the three libraries is in one profile. Its tests
+//! also import it *before* `performance_timing` (attaching imports it), and build it against
+//! another version of the profile API (features `abi-test-major`, `abi-test-minor`).
+
+use pyo3::prelude::*;
+use timing_runtime::timed;
+
+/// The sum of the squares of `0..n` (a fixed amount of work per call).
+#[timed]
+fn sum_of_squares(n: u64) -> u64 {
+    (0..n).map(|i| std::hint::black_box(i * i)).sum()
+}
+
+/// Calls [`sum_of_squares`] `times` times with `n`; returns the last result.
+#[pyfunction]
+#[timed(name = "squares_loop")]
+fn squares_loop(n: u64, times: u32) -> u64 {
+    (0..times).map(|_| sum_of_squares(n)).last().unwrap_or(0)
+}
+
+/// An `async fn` polled to completion in one step (a guest's `TimedFuture`).
+#[timed(name = "async_squares")]
+async fn async_squares(n: u64) -> u64 {
+    sum_of_squares(n)
+}
+
+/// Runs [`async_squares`] to completion on this thread (no event loop: one poll).
+#[pyfunction]
+fn run_async_squares(n: u64) -> u64 {
+    let mut future = std::pin::pin!(async_squares(n));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// Whether this extension's runtime records into a host's profile.
+#[pyfunction]
+fn is_guest() -> bool {
+    timing_runtime::profile::shared::is_guest()
+}
+
+/// The profile API's major version this extension was built with.
+#[pyfunction]
+fn abi_major() -> u32 {
+    timing_runtime::profile::shared::ABI_MAJOR
+}
+
+/// The module.
+#[pymodule]
+fn second_extension(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    py_export::add_profile_api(m)?;
+    m.add_function(wrap_pyfunction!(squares_loop, m)?)?;
+    m.add_function(wrap_pyfunction!(run_async_squares, m)?)?;
+    m.add_function(wrap_pyfunction!(is_guest, m)?)?;
+    m.add_function(wrap_pyfunction!(abi_major, m)?)?;
+    Ok(())
+}
