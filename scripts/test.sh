@@ -13,8 +13,15 @@ cargo test --workspace --quiet
 echo "==> cargo test -p timing-macros --features disabled (instrumentation compiled out)"
 cargo test -p timing-macros --features disabled --quiet
 bash scripts/setup.sh
-echo "==> building the example third-party extension (examples/extension)"
+echo "==> building the example third-party extensions (examples/extension, examples/second-extension)"
 VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet -m examples/extension/Cargo.toml
+VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet -m examples/second-extension/Cargo.toml
+echo "==> building the second extension against other profile API versions (version-skew tests)"
+for kind in major minor; do
+    rm -rf "target/abi-skew/$kind"
+    VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin build --release --quiet \
+        -m examples/second-extension/Cargo.toml --features "abi-test-$kind" -o "target/abi-skew/$kind"
+done
 echo "==> stubtest (python/performance_timing/_native.pyi against the built module)"
 .venv/bin/python -m mypy.stubtest performance_timing._native --allowlist scripts/stubtest-allowlist.txt
 echo "==> mypy (the Python package type-checks against its stubs)"

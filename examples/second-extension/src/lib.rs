@@ -37,6 +37,41 @@ fn run_async_squares(n: u64) -> u64 {
     }
 }
 
+/// The number of calls of `name` in the profile as this extension's Rust code sees it
+/// (`timing_runtime::profile::snapshot()`: the host's when attached).
+#[pyfunction]
+fn rust_snapshot_calls(name: &str) -> u64 {
+    timing_runtime::profile::snapshot()
+        .get(name)
+        .map_or(0, |r| r.calls())
+}
+
+/// A call with nothing in it but its argument (the bench's baseline).
+#[inline(never)]
+fn plain(i: u64) -> u64 {
+    std::hint::black_box(i)
+}
+
+/// The same call, `#[timed]`.
+#[timed]
+#[inline(never)]
+fn timed_call(i: u64) -> u64 {
+    std::hint::black_box(i)
+}
+
+/// Nanoseconds per call of `n` calls of [`timed_call`] (`timed = true`) or [`plain`], the GIL
+/// released (for `benchmarks/extension_cost.py`).
+#[pyfunction]
+fn bench_calls(py: Python<'_>, n: u64, timed: bool) -> f64 {
+    py.detach(|| {
+        let start = std::time::Instant::now();
+        for i in 0..n {
+            std::hint::black_box(if timed { timed_call(i) } else { plain(i) });
+        }
+        start.elapsed().as_nanos() as f64 / n.max(1) as f64
+    })
+}
+
 /// Whether this extension's runtime records into a host's profile.
 #[pyfunction]
 fn is_guest() -> bool {
@@ -56,6 +91,8 @@ fn second_extension(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(squares_loop, m)?)?;
     m.add_function(wrap_pyfunction!(run_async_squares, m)?)?;
     m.add_function(wrap_pyfunction!(is_guest, m)?)?;
+    m.add_function(wrap_pyfunction!(rust_snapshot_calls, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_calls, m)?)?;
     m.add_function(wrap_pyfunction!(abi_major, m)?)?;
     Ok(())
 }

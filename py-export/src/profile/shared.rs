@@ -52,25 +52,35 @@ pub enum Host {
 /// success the module's profile names are the host's objects.
 pub fn attach(module: &Bound<'_, PyModule>) -> PyResult<Host> {
     let py = module.py();
-    // SAFETY: a plain C API call with a static name; it imports the module if needed.
-    let pointer = unsafe { ffi::PyCapsule_Import(CAPSULE_NAME.as_ptr(), 0) };
-    if pointer.is_null() {
-        let err = PyErr::take(py).unwrap_or_else(|| {
-            PyModuleNotFoundError::new_err("performance_timing's profile API is missing")
-        });
-        if err.is_instance_of::<PyModuleNotFoundError>(py)
+    if let Err(err) = py.import("performance_timing") {
+        let missing = err.is_instance_of::<PyModuleNotFoundError>(py)
             && err
                 .value(py)
                 .getattr("name")
                 .and_then(|n| n.extract::<String>())
-                .is_ok_and(|n| n == "performance_timing" || n == "performance_timing._native")
-        {
+                .is_ok_and(|n| n == "performance_timing");
+        if missing {
             return Ok(Host::None);
         }
         warn(
             module,
             &format!(
-                "performance_timing is installed but its profile API could not be imported ({err}): \
+                "performance_timing could not be imported ({err}): \
+                 this extension's #[timed] functions keep a profile of their own"
+            ),
+        )?;
+        return Ok(Host::Refused);
+    }
+    // SAFETY: a plain C API call with a static name (the module is imported already).
+    let pointer = unsafe { ffi::PyCapsule_Import(CAPSULE_NAME.as_ptr(), 0) };
+    if pointer.is_null() {
+        let err = PyErr::take(py).unwrap_or_else(|| {
+            PyModuleNotFoundError::new_err("performance_timing's profile API is missing")
+        });
+        warn(
+            module,
+            &format!(
+                "this performance_timing has no profile API to share ({err}): \
                  this extension's #[timed] functions keep a profile of their own"
             ),
         )?;
