@@ -16,6 +16,9 @@ bash scripts/setup.sh
 echo "==> building the example third-party extensions (examples/extension, examples/second-extension)"
 VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet -m examples/extension/Cargo.toml
 VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet -m examples/second-extension/Cargo.toml
+echo "==> building a user's extension outside this workspace (tests/outside-extension)"
+CARGO_TARGET_DIR="$PWD/target" VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --release --quiet \
+    -m tests/outside-extension/Cargo.toml
 echo "==> building the second extension against other profile API versions (version-skew tests)"
 for kind in major minor; do
     rm -rf "target/abi-skew/$kind"

@@ -103,6 +103,37 @@ def test_python_callbacks_nest_under_rust_frames(clean_profile):
     assert m.self_secs == pytest.approx(m.total_secs - children, abs=2e-7)
 
 
+def test_an_extension_built_outside_the_workspace_nests_under_python(clean_profile):
+    outside = pytest.importorskip(
+        "outside_extension", reason="built by scripts/test.sh (tests/outside-extension)"
+    )
+
+    @pt.timed
+    def request(text):
+        return outside.distinct_words(text)
+
+    with pt.trace() as t:
+        assert request("A b a") == 2
+    stacks = {line.rsplit(" ", 1)[0] for line in t.folded().splitlines()}
+    assert stacks == {"request", "request;distinct_words", "request;distinct_words;normalise"}
+    assert outside.snapshot is pt.snapshot
+
+
+def test_spans_of_the_extensions_threads_are_captured(clean_profile, tmp_path):
+    with pt.trace() as t:
+        with pt.timed("on_main"):
+            ext.parallel_counts(["a b"] * 200)
+    assert len(t) == 401 and t.dropped == 0, (len(t), t.dropped)
+    stacks = {line.rsplit(" ", 1)[0] for line in t.folded().splitlines()}
+    assert stacks == {"on_main", "count", "tokenize"}  # the workers' own stacks
+    t.write_chrome_trace(tmp_path / "t.json")
+    events = json.loads((tmp_path / "t.json").read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    tid = {e["name"]: e["tid"] for e in events if e.get("ph") == "X"}
+    worker_tids = {e["tid"] for e in events if e.get("ph") == "X" and e["name"] == "count"}
+    assert tid["on_main"] not in worker_tids
+
+
 def test_calls_on_the_extensions_threads_are_counted_exactly(clean_profile):
     n = 2000
     assert ext.parallel_counts(["a b a"] * n) == [2] * n

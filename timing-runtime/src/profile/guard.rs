@@ -115,9 +115,13 @@ impl Frame {
         (open, Some(extra))
     }
 
-    /// [`Frame::begin`] in a guest: the frame is the host's (out of line, see `profile/shared`).
-    #[cold]
+    /// [`Frame::begin`] in a guest: the frame is the host's (see `profile/shared`). The test
+    /// of the host's switch is inline, so a guest with recording off makes no call.
+    #[inline(always)]
     fn begin_hosted(site: &'static CallSite) -> Open {
+        if !guest::host_records() {
+            return Open::Off;
+        }
         let frame = guest::begin(site);
         if frame.is_open() {
             Open::Hosted(frame)

@@ -130,6 +130,13 @@ pub(crate) fn has_entry(api: &ProfileApi, offset: usize) -> bool {
     api.size >= offset + std::mem::size_of::<usize>()
 }
 
+/// Whether the host records (two relaxed loads: its table, its state word).
+#[inline(always)]
+pub(crate) fn host_records() -> bool {
+    // SAFETY: a non-null table was checked by `attach`; its state word is a static of the host.
+    host().is_some_and(|api| state::recording(unsafe { (*api.state).load(Ordering::Relaxed) }))
+}
+
 /// The hosted branch of the hot path: opens a frame of `site` in the host. Out of line, so the
 /// host's own path (and a plain binary's) is unchanged.
 #[inline(never)]
@@ -137,11 +144,6 @@ pub(crate) fn begin(site: &'static CallSite) -> RawFrame {
     let Some(api) = host() else {
         return RawFrame::OFF;
     };
-    // SAFETY: the host's state word is a static of the host.
-    let host_state = unsafe { (*api.state).load(Ordering::Relaxed) };
-    if !state::recording(host_state) {
-        return RawFrame::OFF;
-    }
     let mut frame = RawFrame::OFF;
     (api.begin)(host_id(api, site), &mut frame);
     frame
