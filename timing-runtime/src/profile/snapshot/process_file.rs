@@ -180,7 +180,13 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Snapshot, String> {
             continue;
         }
         match merged_at.get(&site_id) {
-            Some(&i) => merged[i].1.merge(&data),
+            Some(&i) => {
+                if !merged[i].1.checked_merge(&data) {
+                    return Err(format!(
+                        "the counts of call site {site_id} add past 2^64 - 1 over its threads"
+                    ));
+                }
+            }
             None => {
                 merged_at.insert(site_id, merged.len());
                 merged.push((site_id, data.clone()));

@@ -302,12 +302,21 @@ impl Store {
         };
         let chunk = chunk.or_else(|e| {
             if !self.file_full {
-                if let Some(path) = self.backend.path() {
-                    eprintln!(
-                        "performance_timing: cannot grow the profile file {}: {e}; new call \
-                         sites and threads of this process are recorded in memory only",
-                        path.display()
-                    );
+                if let Some(path) = self.backend.path().map(Path::to_owned) {
+                    if self.backend.remove_if_empty() {
+                        eprintln!(
+                            "performance_timing: cannot reserve space for the profile file {}: \
+                             {e}; this process's profile stays in memory (file removed)",
+                            path.display()
+                        );
+                        self.backend = Backend::Heap;
+                    } else {
+                        eprintln!(
+                            "performance_timing: cannot grow the profile file {}: {e}; new \
+                             call sites and threads of this process are recorded in memory only",
+                            path.display()
+                        );
+                    }
                 }
             }
             self.file_full = true;
