@@ -423,6 +423,28 @@ mod tests {
     }
 
     #[test]
+    fn idle_peers_delay_no_request_and_close_is_bounded() {
+        let server = MetricsServer::start("127.0.0.1", 0, || "x 1\n".to_owned()).unwrap();
+        let idle: Vec<TcpStream> = (0..WORKERS - 1)
+            .map(|_| TcpStream::connect(server.local_addr()).unwrap())
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let started = Instant::now();
+        assert!(request(&server, "GET /metrics HTTP/1.1\r\n\r\n").ends_with("x 1\n"));
+        assert!(started.elapsed() < READ_TIMEOUT, "{:?}", started.elapsed());
+        // A peer that sends half a head is answered 408 after the read timeout.
+        let mut slow = TcpStream::connect(server.local_addr()).unwrap();
+        slow.write_all(b"GET /met").unwrap();
+        let mut reply = String::new();
+        slow.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+        let started = Instant::now();
+        server.close();
+        assert!(started.elapsed() < CLOSE_TIMEOUT + Duration::from_millis(500));
+        drop(idle);
+    }
+
+    #[test]
     fn bad_address_and_busy_port() {
         for bad in ["", "nonsense", "example.com", "127.0.0.1:80", "300.1.1.1"] {
             let err = MetricsServer::start(bad, 0, String::new).unwrap_err();

@@ -227,6 +227,22 @@ mod tests {
     }
 
     #[test]
+    fn a_silent_gateway_times_out_by_the_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let started = std::time::Instant::now();
+        let err = push(&url, "j", &[], "x 1\n", Duration::from_millis(300)).unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(err.to_string().contains("timed out"), "{err}");
+        let NetError::Io { source, .. } = err else {
+            panic!("not an I/O error")
+        };
+        assert_eq!(source.kind(), std::io::ErrorKind::TimedOut);
+        assert!(push(&url, "j", &[], "", Duration::ZERO).is_err());
+        drop(listener);
+    }
+
+    #[test]
     fn connection_refused_is_an_io_error() {
         // A port that was free a moment ago: nothing listens there.
         let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -203,6 +203,12 @@ impl Store {
         store
     }
 
+    /// Whether the store lives in a file that could not grow any more: new entries are in
+    /// memory only, where a reader of the file cannot see them.
+    pub(crate) fn file_is_full(&self) -> bool {
+        self.file_full && self.backend.path().is_some()
+    }
+
     /// The file this store lives in, if it is file-backed.
     pub(crate) fn path(&self) -> Option<&Path> {
         self.backend.path()
