@@ -322,7 +322,9 @@ impl PySnapshot {
     /// ``(name, type, help, samples)``; a counter's samples are ``(function, module, value)``,
     /// the histogram's ``(function, module, [(le, cumulative count), ...], sum)``.
     fn _prometheus_families<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        use timing_runtime::export::prometheus::{self as prom, BUCKET_BOUNDS_NS, nanos128_to_secs};
+        use timing_runtime::export::prometheus::{
+            self as prom, BUCKET_BOUNDS_NS, nanos128_to_secs,
+        };
         let series = self.inner.prometheus_series();
         let les: Vec<String> = BUCKET_BOUNDS_NS
             .iter()

@@ -403,7 +403,7 @@ pub(crate) fn shown(text: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == max {
-            out.push_str("…");
+            out.push('…');
             break;
         }
         if c.is_control() {

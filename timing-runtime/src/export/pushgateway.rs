@@ -158,9 +158,8 @@ pub fn push(
             Err(e) => last = Some(e),
         }
     }
-    let mut stream = stream.ok_or_else(|| {
-        io(last.unwrap_or_else(|| std::io::Error::other("no address found")))
-    })?;
+    let mut stream = stream
+        .ok_or_else(|| io(last.unwrap_or_else(|| std::io::Error::other("no address found"))))?;
     let request = format!(
         "PUT {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: performance_timing/{}\r\n\
          Content-Type: {CONTENT_TYPE}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -171,7 +170,9 @@ pub fn push(
     deadline
         .write_all(&mut stream, request.as_bytes())
         .map_err(io)?;
-    deadline.write_all(&mut stream, body.as_bytes()).map_err(io)?;
+    deadline
+        .write_all(&mut stream, body.as_bytes())
+        .map_err(io)?;
     let (head, rest) = read_response_head(&mut stream, &deadline).map_err(io)?;
     // The whole answer, so that a truncated one is seen (a 2xx with a cut body is an error).
     let answer = if head.status == 204 || head.status == 304 {
@@ -250,7 +251,14 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let err = push(&format!("http://127.0.0.1:{port}"), "j", &[], "", PUSH_TIMEOUT).unwrap_err();
+        let err = push(
+            &format!("http://127.0.0.1:{port}"),
+            "j",
+            &[],
+            "",
+            PUSH_TIMEOUT,
+        )
+        .unwrap_err();
         assert!(matches!(err, NetError::Io { .. }), "{err}");
         assert!(
             err.to_string()

@@ -196,7 +196,9 @@ fn read_profile_file(path: &Path) -> Result<Vec<u8>, ProfileFileError> {
         .map_err(io_error(path))?;
     let meta = file.metadata().map_err(io_error(path))?;
     if !meta.is_file() {
-        return Err(invalid("is not a regular file; only regular files are read".to_owned()));
+        return Err(invalid(
+            "is not a regular file; only regular files are read".to_owned(),
+        ));
     }
     let too_large = |len: u64| {
         invalid(format!(
