@@ -41,8 +41,10 @@ impl PyMetricsServer {
         self.inner.is_closed()
     }
 
-    /// Stops serving and frees the port (waits for a request in progress). Closing twice does
-    /// nothing.
+    /// Stops serving and frees the port: requests in progress are cut, and it returns within
+    /// about 2 s whatever the peers do. Closing twice does nothing. In a process forked while
+    /// the server ran, the server's threads are the parent's: ``close()`` only marks this
+    /// copy closed, and the parent's server keeps serving.
     fn close(&self, py: Python<'_>) {
         py.detach(|| self.inner.close());
     }
@@ -98,18 +100,28 @@ pub fn serve_metrics(
 /// Pushes the global profile to the Prometheus Pushgateway at ``gateway_url``
 /// (``http://host:9091``) under ``job`` and the ``grouping`` labels (a dict of str to str),
 /// replacing what that group held (HTTP ``PUT``). For batch jobs that end before a scrape.
-/// A refusal or an unreachable gateway raises ``OSError``.
+/// The whole exchange (connect, send, read the answer) must end within ``timeout`` seconds
+/// (default 10), else ``TimeoutError`` ("timed out"). A refusal, a truncated answer or an
+/// unreachable gateway raises ``OSError``.
 #[pyfunction]
-#[pyo3(signature = (gateway_url, job, grouping = None))]
+#[pyo3(
+    signature = (gateway_url, job, grouping = None, timeout = None),
+    text_signature = "(gateway_url, job, grouping=None, timeout=10.0)"
+)]
 pub fn push(
     py: Python<'_>,
     gateway_url: &Bound<'_, PyAny>,
     job: &Bound<'_, PyAny>,
     grouping: Option<&Bound<'_, PyAny>>,
+    timeout: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let url = args::string(gateway_url, "gateway_url")?;
     let job = args::string(job, "job")?;
     let grouping = args::labels(grouping, "grouping")?;
-    py.detach(|| pushgateway::push_profile(&url, &job, &grouping))
+    let timeout = match timeout {
+        Some(t) if !t.is_none() => args::positive_seconds(t, "timeout")?,
+        _ => pushgateway::PUSH_TIMEOUT,
+    };
+    py.detach(|| pushgateway::push_profile(&url, &job, &grouping, timeout))
         .map_err(net_error)
 }

@@ -10,7 +10,21 @@ from collections.abc import Sequence
 
 from ._native import Stats, _format_duration, _format_rate
 
-__all__ = ["duration", "interval", "markdown", "ops", "stats_block", "value"]
+__all__ = ["duration", "interval", "markdown", "ops", "printable", "stats_block", "value"]
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal would act on shown as ``repr`` shows it: control characters
+    (``"\\x1b"``, ``"\\n"``), invisible format characters (``"\\u202e"``) and lone surrogates
+    (``"\\udc80"``, which cannot be encoded) escaped; everything else kept."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: :func:`printable`, with ``|`` escaped so it cannot split the row."""
+    return printable(text).replace("|", "\\|")
 
 
 def duration(seconds: float) -> str:
@@ -36,8 +50,8 @@ def ops(per_second: float) -> str:
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
     """A Markdown table; the columns whose indices are in ``right`` are right-aligned."""
     align = ["---:" if i in right else "---" for i in range(len(headers))]
-    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines = ["| " + " | ".join(map(_cell, headers)) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(map(_cell, row)) + " |" for row in rows]
     return "\n".join(lines)
 
 
@@ -46,12 +60,12 @@ def stats_block(stats: Stats) -> str:
     low, high = stats.median_ci
     per_call = " per call" if stats.unit == "s" else ""
     lines = [
-        stats.name,
+        printable(stats.name),
         f"  median  {value(stats, stats.median)}{per_call} (95% CI {interval(stats, low, high)})",
         f"  min     {value(stats, stats.min)}",
     ]
     if stats.unit == "s":
         lines.append(f"  ops/s   {ops(stats.ops_per_second)}")
     lines.append(f"  {len(stats)} samples × {stats.iterations_per_sample} calls per sample")
-    lines += [f"  warning: {w}" for w in stats.warnings]
+    lines += [f"  warning: {printable(w)}" for w in stats.warnings]
     return "\n".join(lines)

@@ -295,7 +295,12 @@ class MetricsServer:
 def serve_metrics(port: SupportsIndex, addr: str = "127.0.0.1") -> MetricsServer:
     """Serves the global profile at ``http://addr:port/metrics`` from a background thread."""
 
-def push(gateway_url: str, job: str, grouping: Mapping[str, str] | None = None) -> None:
+def push(
+    gateway_url: str,
+    job: str,
+    grouping: Mapping[str, str] | None = None,
+    timeout: float | None = 10.0,
+) -> None:
     """Pushes the global profile to a Prometheus Pushgateway (HTTP ``PUT``)."""
 
 def snapshot() -> Snapshot:

@@ -21,6 +21,18 @@ def _is_coroutine_function(func: object) -> bool:
     return bool(getattr(code, "co_flags", 0) & _CO_COROUTINE)
 
 
+def _encodable(text: Any) -> Any:
+    """A module or function name that is not valid Unicode (a lone surrogate, as in a module
+    loaded from an undecodable file name) recorded with the surrogate escaped (``\\udc80``), as
+    ``repr`` shows it; anything else unchanged (a non-``str`` is refused by ``_scope``)."""
+    if isinstance(text, str):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def _decorate(func: F, name: str | None) -> F:
     """Wraps ``func`` so that every call is recorded under ``name`` (default: its
     ``__qualname__``) in its module; keeps ``classmethod`` / ``staticmethod`` objects."""
@@ -33,7 +45,7 @@ def _decorate(func: F, name: str | None) -> F:
 
     label = name or getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
     module = getattr(func, "__module__", None) or "python"
-    scope = _scope(module, label or repr(func))
+    scope = _scope(_encodable(module), _encodable(label or repr(func)))
 
     if _is_coroutine_function(func):
         enter, exit_ = scope.enter, scope.exit

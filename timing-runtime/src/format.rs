@@ -11,6 +11,41 @@
 
 use crate::clock::nanos_to_secs;
 
+/// `text` with the characters a terminal would act on shown escaped, as Python's `repr`
+/// shows them: `\n`, `\r`, `\t`, other control characters as `\x1b`, and invisible format
+/// characters (bidirectional overrides, zero-width spaces) as `\u202e`. Everything else is
+/// kept; text without such characters is borrowed.
+///
+/// ```
+/// use timing_runtime::format::printable;
+/// assert_eq!(printable("a\x1b[2Jb\n"), "a\\x1b[2Jb\\n");
+/// assert_eq!(printable("r\u{202e}"), "r\\u202e");
+/// assert_eq!(printable("plain µs"), "plain µs");
+/// ```
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    fn hidden(c: char) -> bool {
+        c.is_control()
+            || matches!(c, '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}')
+    }
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) && (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Seconds with three significant digits and a unit a person reads: `ns`, `µs`, `ms` or `s`
 /// (durations of 1000 s and more stay in seconds, without decimals).
 ///

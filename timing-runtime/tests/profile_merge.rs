@@ -68,7 +68,7 @@ fn merge_adds_exactly() {
     record_some();
     let a = profile::snapshot();
     let b = Snapshot::from_json(&a.to_json()).unwrap();
-    let m = Snapshot::merge([&a, &b]);
+    let m = Snapshot::merge([&a, &b]).unwrap();
     for r in a.records() {
         let s = m.get(r.name()).unwrap();
         assert_eq!(s.calls(), 2 * r.calls());
@@ -87,10 +87,11 @@ fn merge_adds_exactly() {
     let via_json = Snapshot::merge([
         &Snapshot::from_json(&a.to_json()).unwrap(),
         &Snapshot::from_json(&b.to_json()).unwrap(),
-    ]);
+    ])
+    .unwrap();
     assert_eq!(via_json.records(), m.records());
     assert_eq!(m.processes().len(), 1);
-    assert_eq!(Snapshot::merge([]).records().len(), 0);
+    assert_eq!(Snapshot::merge([]).unwrap().records().len(), 0);
 }
 
 #[test]
@@ -102,7 +103,7 @@ fn merge_of_two_processes_names_threads_by_process() {
         .to_json()
         .replacen(&format!("\"pid\": {}", std::process::id()), "\"pid\": 1", 1);
     let other = Snapshot::from_json(&text).unwrap();
-    let m = Snapshot::merge([&a, &other]);
+    let m = Snapshot::merge([&a, &other]).unwrap();
     assert_eq!(m.processes().len(), 2);
     assert!(m.threads().iter().all(
         |t| t.thread.contains(":1/") || t.thread.contains(&format!(":{}/", std::process::id()))

@@ -212,7 +212,8 @@ impl PySnapshot {
 
     /// The sum of ``snapshots`` (any iterable of ``Snapshot``), as if every call had been
     /// recorded in one process: records matched by (module, name), calls/total/self add,
-    /// min/max combine, histograms add bucket for bucket.
+    /// min/max combine, histograms add bucket for bucket. A sum that does not fit in 64 bits
+    /// raises ``ValueError`` naming the record (never wrapped or clamped).
     #[staticmethod]
     fn merge(py: Python<'_>, snapshots: &Bound<'_, PyAny>) -> PyResult<Self> {
         let not_snapshots = || {
@@ -229,9 +230,10 @@ impl PySnapshot {
                 args::instance::<PySnapshot>(&item, "every element of snapshots", "Snapshot")?;
             parts.push(snap.get().inner.clone());
         }
-        Ok(Self::new(py.detach(|| {
-            Snapshot::merge(parts.iter().map(|s| s.as_ref()))
-        })))
+        let merged = py
+            .detach(|| Snapshot::merge(parts.iter().map(|s| s.as_ref())))
+            .map_err(crate::errors::timing_error)?;
+        Ok(Self::new(merged))
     }
 
     /// The processes the records come from: ``[{"host": str, "pid": int}, ...]`` (this
@@ -320,14 +322,15 @@ impl PySnapshot {
     /// ``(name, type, help, samples)``; a counter's samples are ``(function, module, value)``,
     /// the histogram's ``(function, module, [(le, cumulative count), ...], sum)``.
     fn _prometheus_families<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        use timing_runtime::clock::nanos_to_secs;
-        use timing_runtime::export::prometheus::{self as prom, BUCKET_BOUNDS_NS};
+        use timing_runtime::export::prometheus::{
+            self as prom, BUCKET_BOUNDS_NS, nanos128_to_secs,
+        };
         let series = self.inner.prometheus_series();
         let les: Vec<String> = BUCKET_BOUNDS_NS
             .iter()
             .map(|&b| prom::le_label(b))
             .collect();
-        let secs = |ns| nanos_to_secs(ns);
+        let secs = nanos128_to_secs;
         let calls = PyList::new(py, series.iter().map(|s| (s.function, s.module, s.calls)))?;
         let total = PyList::new(
             py,
@@ -344,7 +347,7 @@ impl PySnapshot {
         let histogram = PyList::new(
             py,
             series.iter().map(|s| {
-                let mut buckets: Vec<(&str, u64)> =
+                let mut buckets: Vec<(&str, u128)> =
                     les.iter().map(String::as_str).zip(s.buckets).collect();
                 buckets.push(("+Inf", s.count));
                 (s.function, s.module, buckets, secs(s.sum_ns))

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from . import compare, history, report, run, show, timeit
-from .options import parse_percent
+from .options import join_negative_values, parse_percent
 from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION
 
 __all__ = [
@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     A command returns its own status; anything it did not expect is reported on one line and
     exits 2, so that status 1 always means a real regression.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    join_negative_values(argv)
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args, out or sys.stdout))

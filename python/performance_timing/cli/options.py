@@ -15,9 +15,26 @@ def parse_percent(text: str) -> float:
         value = float(number)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a percentage like 5%, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive percentage such as 5% (how much slower counts), got {text!r}"
+        )
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a finite percentage >= 0, got {text!r}")
     return value / 100.0
+
+
+PERCENT_OPTIONS = ("--fail-on-regression", "--noise", "--pt-fail-on-regression")
+
+
+def join_negative_values(args: list[str], options: tuple[str, ...] = PERCENT_OPTIONS) -> None:
+    """Rewrites ``--option -5%`` as ``--option=-5%`` in place, for the percentage options: argparse
+    takes ``-5%`` for an option and says only "expected one argument", where the user needs to
+    hear that the percentage must be positive."""
+    for i in range(len(args) - 1, 0, -1):
+        value = args[i]
+        if args[i - 1] in options and value[:1] == "-" and value[1:2].isdigit():
+            args[i - 1 : i + 1] = [f"{args[i - 1]}={value}"]
 
 
 def seconds(text: str) -> float:

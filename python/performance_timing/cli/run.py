@@ -24,6 +24,11 @@ import performance_timing as pt
 
 from .status import fail
 
+NESTED_TRACE = ("performance_timing run --trace/--flamegraph already holds this process's one "
+                "trace session, so the program cannot start its own: run it without those "
+                "options to use pt.trace() in the program, or drop its pt.trace() to let run "
+                "record the whole program")
+
 EXAMPLE = """examples:
   python -m performance_timing run pipeline.py --input data.csv
   python -m performance_timing run --json profile.json -m mypackage.tool arg
@@ -81,6 +86,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     tracer: Any = None
     status = 0
     pending: BaseException | None = None
+    started_in = os.getpid()
     try:
         with contextlib.ExitStack() as stack:
             if args.trace or args.flamegraph:
@@ -93,10 +99,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         pending = e  # re-raised unchanged once the profile is out
     except Exception as e:
         e.__traceback__ = program_frames(e.__traceback__)
+        if isinstance(e, RuntimeError) and tracer is not None and "trace session" in str(e):
+            e.add_note(NESTED_TRACE)
         sys.excepthook(type(e), e, e.__traceback__)
         status = 1
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
+    if os.getpid() != started_in:
+        # A child the program forked, leaving through the program's end: the profile and the
+        # files are the process's that run started, never a child's.
+        if pending is not None:
+            raise pending
+        return status
     report(args, target, tracer, out)
     if pending is not None:
         raise pending
@@ -104,27 +118,50 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def report(args: argparse.Namespace, target: str, tracer: Any, out: TextIO) -> None:
-    """Prints the profile and writes the files asked for (an unwritable path: one line on
-    stderr, the program's status unchanged)."""
+    """Writes the files asked for, then prints the profile (an unwritable path, or an output
+    that is closed or a broken pipe: one line on stderr each, the program's status unchanged)."""
     snap = pt.snapshot()
-    print(f"\nperformance_timing profile of {target}:", file=out)
-    if len(snap):
-        print(snap.summary(), file=out)
-    else:
-        print("nothing timed: mark Python code with @performance_timing.timed or "
-              "`with timed(\"stage\")`; Rust code with #[timed]", file=out)
     writes = [(args.json, lambda p: write_text(p, snap.to_json()))]
     if tracer is not None:
         writes += [(args.trace, tracer.write_chrome_trace),
                    (args.flamegraph, lambda p: tracer.write_flamegraph(p, title=target))]
+    wrote = []
     for path, write in writes:
         if path is None:
             continue
         try:
             write(path)
-            print(f"wrote {path}", file=out)
+            wrote.append(path)
         except OSError as e:
             print(f"error: could not write {path}: {e}", file=sys.stderr)
+    lines = [f"\nperformance_timing profile of {target}:"]
+    if len(snap):
+        lines.append(snap.summary())
+    else:
+        lines.append("nothing timed: mark Python code with @performance_timing.timed or "
+                     "`with timed(\"stage\")`; Rust code with #[timed]")
+    lines += [f"wrote {path}" for path in wrote]
+    try:
+        if out is None:
+            raise OSError("standard output is closed")
+        print("\n".join(lines), file=out)
+        out.flush()
+    except (OSError, ValueError) as e:
+        print(f"error: could not print the profile: {e}", file=sys.stderr)
+        quiet_stdout()
+
+
+def quiet_stdout() -> None:
+    """After a broken or closed stdout: points it at ``os.devnull``, so that the interpreter's
+    flush at exit does not report the same failure again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        if sys.stdout is not None:
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def write_text(path: str, text: str) -> None:

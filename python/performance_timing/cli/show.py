@@ -64,5 +64,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print(table(results), file=out)
         for s in results:
             for warning in s.warnings:
-                print(f"warning: {s.name}: {warning}", file=out)
+                print(f"warning: {_format.printable(s.name)}: {_format.printable(warning)}",
+                      file=out)
     return EXIT_OK

@@ -18,6 +18,8 @@
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from collections.abc import Generator
 from typing import Any
 
@@ -35,7 +37,23 @@ FIXTURE = pytest.StashKey[BenchmarkFixture]()
 PYTEST_BENCHMARK = ("benchmark", "pytest_benchmark.plugin")
 
 
+def accept_negative_percentages(parser: pytest.Parser) -> None:
+    """``--pt-fail-on-regression -5%``: argparse takes ``-5%`` for an unknown option and says only
+    "expected one argument". pytest's argument parser is told that ``-5%`` is a value, as ``-5``
+    already is, so that the option's own message (the percentage must be positive) is the one
+    shown. Nothing changes if pytest's parser is not as expected."""
+    for name in ("optparser", "_parser"):
+        built = getattr(parser, name, None)
+        if built is not None and hasattr(built, "_negative_number_matcher"):
+            built._negative_number_matcher = NEGATIVE_NUMBER
+
+
+#: What argparse reads as a value, not an option: negative numbers, also as percentages.
+NEGATIVE_NUMBER = re.compile(r"^-\d+%?$|^-\d*\.\d+%?$")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
+    accept_negative_percentages(parser)
     group = parser.getgroup("performance_timing", "performance_timing benchmarks (pt_benchmark)")
     group.addoption("--pt-save", metavar="PATH",
                     help="save the results as a JSON list of Stats to PATH; a directory "
@@ -79,6 +97,8 @@ def pytest_configure(config: pytest.Config) -> None:
         parent = os.path.dirname(os.path.abspath(save))
         if not os.path.isdir(parent):
             raise pytest.UsageError(f"--pt-save {save}: no directory {parent}")
+    if save is not None:
+        writable_or_usage_error(save)
     try:
         session.load_baseline()
     except (OSError, ValueError, TypeError) as e:
@@ -88,6 +108,21 @@ def pytest_configure(config: pytest.Config) -> None:
         from . import alias
 
         config.pluginmanager.register(alias, "performance_timing.benchmark")
+
+
+def writable_or_usage_error(save: str) -> None:
+    """Refuses ``--pt-save`` into a directory this process cannot write (read-only, no
+    permission) now, not after the benchmarks ran: creates and removes a temporary file there."""
+    where = save if os.path.isdir(save) else os.path.dirname(os.path.abspath(save))
+    if not os.path.isdir(where):
+        return  # a directory to be created: history.save makes it (and reports its failure)
+    try:
+        with tempfile.TemporaryFile(dir=where):
+            pass
+    except OSError as e:
+        raise pytest.UsageError(
+            f"--pt-save {save}: cannot write in {where}: {e.strerror or e}"
+        ) from None
 
 
 NOTICE = (
@@ -186,8 +221,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[WORKER_OUTPUT] = ours.worker_output()
-    else:
-        ours.save()
+    elif not ours.save() and session.exitstatus == pytest.ExitCode.OK:
+        # The results are lost: the session must not look like a success.
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 @pytest.hookimpl(optionalhook=True)

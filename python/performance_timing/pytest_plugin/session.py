@@ -119,21 +119,23 @@ class Session:
 
     # -- the end of the session --
 
-    def save(self) -> None:
-        """Writes ``--pt-save`` (results of two samples or more; see the notes)."""
+    def save(self) -> bool:
+        """Writes ``--pt-save`` (results of two samples or more; see the notes); ``False`` when
+        the file could not be written."""
         if self.save_path is None:
-            return
+            return True
         kept = [r for r in self.results if r.stats is not None]
         if not kept:
             self.notes.append(f"nothing saved to {self.save_path}: no result with samples")
-            return
+            return True
         extra = {r.name: r.extra_info for r in kept if r.extra_info}
         try:
             written = history.save(self.save_path, [r.stats for r in kept], extra)  # type: ignore[misc]
         except OSError as e:
             self.notes.append(f"error: could not save the results to {self.save_path}: {e}")
-            return
+            return False
         self.notes.append(f"saved {len(kept)} results to {written}")
+        return True
 
     def summary(self) -> list[str]:
         """The lines of the terminal summary: one table, then notes."""

@@ -1,18 +1,22 @@
-//! A background thread serving `/metrics` over HTTP, for a process without an endpoint of
-//! its own.
+//! A small `/metrics` server for a process without an endpoint of its own: one thread accepts
+//! connections, a pool of [`WORKERS`] threads answers them, one request per connection.
 //!
-//! One request per connection, handled in turn on the server's thread with
-//! [`IO_TIMEOUT`] bounds; `GET` and `HEAD` of `/metrics` (any query
+//! Bounds a peer can meet: the request head (at most [`MAX_HEAD`] bytes, parsed by `httparse`)
+//! must arrive within [`READ_TIMEOUT`] of the connection being taken up, or the answer is
+//! `408`; the answer must be taken within [`WRITE_TIMEOUT`]; at most [`MAX_CONNECTIONS`]
+//! connections are held at once (answered or waiting), more are answered `503` and closed.
+//! So an idle or slow peer holds one worker for at most [`READ_TIMEOUT`], and other scrapes
+//! are answered by the other workers meanwhile. `GET` and `HEAD` of `/metrics` (any query
 //! string) answer 200, another path 404, another method 405.
 
-use std::io::Write;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::collections::VecDeque;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::http::{IO_TIMEOUT, NetError, read_head};
+use super::http::{Deadline, MAX_HEAD, NetError, read_request_head};
 use super::prometheus::CONTENT_TYPE;
 use crate::error::TimingError;
 use crate::profile;
@@ -20,8 +24,38 @@ use crate::profile;
 /// The address [`MetricsServer::serve_profile`] binds to unless told otherwise: loopback only.
 pub const DEFAULT_ADDR: &str = "127.0.0.1";
 
-/// How long [`MetricsServer::close`] waits for a connection to wake the server's thread.
-const WAKE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a peer has to send its whole request head once a worker takes the connection up.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long a peer has to take the whole answer.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Threads answering requests (so this many slow peers at once delay nobody else).
+pub const WORKERS: usize = 4;
+
+/// Connections held at once, being answered or waiting for a worker; one more is answered
+/// `503 Service Unavailable` and closed at once.
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// How long [`MetricsServer::close`] waits for the server's threads to end.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+type Render = dyn Fn() -> String + Send + Sync;
+
+/// What the accepting thread and the workers share.
+struct Shared {
+    stop: AtomicBool,
+    /// Accepted connections waiting for a worker.
+    queue: Mutex<VecDeque<TcpStream>>,
+    ready: Condvar,
+    /// A handle on each worker's current connection, so that `close` can cut it.
+    active: Mutex<Vec<Option<TcpStream>>>,
+    render: Box<Render>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// A running `/metrics` endpoint. It serves until [`close`](MetricsServer::close); dropping
 /// the handle leaves it running (like a detached thread).
@@ -39,11 +73,23 @@ const WAKE_TIMEOUT: Duration = Duration::from_secs(2);
 /// assert!(reply.ends_with("\r\n\r\nup 1\n"));
 /// server.close();
 /// ```
-#[derive(Debug)]
 pub struct MetricsServer {
     local: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    shared: Arc<Shared>,
+    /// Set by `close` (the shared flag is the threads' own, and a forked child has none).
+    closed: AtomicBool,
+    /// The process that started the threads: in a forked child they do not exist.
+    owner_pid: u32,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for MetricsServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsServer")
+            .field("local", &self.local)
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Parses a bind address: an IPv4 or IPv6 literal, or `localhost`.
@@ -70,13 +116,13 @@ impl MetricsServer {
         Self::start(addr, port, || profile::snapshot().to_prometheus())
     }
 
-    /// Serves `render()` (a text exposition, rendered at every request) on `addr:port`.
-    /// `addr` is an IP address (`127.0.0.1`, `::1`, `0.0.0.0` for every interface) or
-    /// `localhost`.
+    /// Serves `render()` (a text exposition, rendered at every request, possibly on several
+    /// workers at once) on `addr:port`. `addr` is an IP address (`127.0.0.1`, `::1`,
+    /// `0.0.0.0` for every interface) or `localhost`.
     pub fn start(
         addr: &str,
         port: u16,
-        render: impl Fn() -> String + Send + 'static,
+        render: impl Fn() -> String + Send + Sync + 'static,
     ) -> Result<Self, NetError> {
         let ip = parse_addr(addr)?;
         let wanted = SocketAddr::new(ip, port);
@@ -85,19 +131,52 @@ impl MetricsServer {
         let local = listener
             .local_addr()
             .map_err(|e| NetError::io("cannot read the bound address", e))?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = std::thread::Builder::new()
-            .name("performance_timing-metrics".to_owned())
-            .spawn({
-                let stop = Arc::clone(&stop);
-                move || accept_loop(&listener, &stop, &render)
-            })
-            .map_err(|e| NetError::io("cannot start the server thread", e))?;
-        Ok(Self {
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            queue: Mutex::new(VecDeque::new()),
+            ready: Condvar::new(),
+            active: Mutex::new((0..WORKERS).map(|_| None).collect()),
+            render: Box::new(render),
+        });
+        let server = Self {
             local,
-            stop,
-            thread: Mutex::new(Some(thread)),
-        })
+            shared: Arc::clone(&shared),
+            closed: AtomicBool::new(false),
+            owner_pid: std::process::id(),
+            threads: Mutex::new(Vec::new()),
+        };
+        let spawn = |name: String, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name)
+                .spawn(f)
+                .map_err(|e| NetError::io("cannot start the server's threads", e))
+        };
+        for worker in 0..WORKERS {
+            let shared = Arc::clone(&shared);
+            let thread = spawn(
+                format!("performance_timing-metrics-{worker}"),
+                Box::new(move || work(&shared, worker)),
+            );
+            match thread {
+                Ok(t) => locked(&server.threads).push(t),
+                Err(e) => {
+                    server.close();
+                    return Err(e);
+                }
+            }
+        }
+        let accept = spawn(
+            "performance_timing-metrics".to_owned(),
+            Box::new(move || accept_loop(&listener, &shared)),
+        );
+        match accept {
+            Ok(t) => locked(&server.threads).push(t),
+            Err(e) => {
+                server.close();
+                return Err(e);
+            }
+        }
+        Ok(server)
     }
 
     /// The address the server listens on.
@@ -112,20 +191,30 @@ impl MetricsServer {
 
     /// Whether [`close`](MetricsServer::close) was called.
     pub fn is_closed(&self) -> bool {
-        self.stop.load(Ordering::Acquire)
+        self.closed.load(Ordering::Acquire)
     }
 
-    /// Stops serving and frees the port; waits for a request in progress to finish.
-    /// Closing twice does nothing.
+    /// Whether this handle is a copy inherited by a forked child: the server's threads run in
+    /// the parent only, so the child's handle owns nothing to close.
+    pub fn is_inherited(&self) -> bool {
+        self.owner_pid != std::process::id()
+    }
+
+    /// Stops serving and frees the port: connections in progress are cut, and the server's
+    /// threads are waited for up to 2 s (a thread still busy then ends on its own within its
+    /// timeouts). Returns within about 2 s whatever the peers do. Closing twice does nothing;
+    /// in a forked child ([`is_inherited`](MetricsServer::is_inherited)) it only marks this
+    /// handle closed: the parent's server keeps serving.
     pub fn close(&self) {
-        if self.stop.swap(true, Ordering::AcqRel) {
+        if self.closed.swap(true, Ordering::AcqRel) || self.is_inherited() {
             return;
         }
-        let thread = self
-            .thread
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        let shared = &self.shared;
+        shared.stop.store(true, Ordering::Release);
+        shared.ready.notify_all();
+        for conn in locked(&shared.active).iter().flatten() {
+            let _ = conn.shutdown(Shutdown::Both);
+        }
         // Wake the thread blocked in `accept` with a connection of our own.
         let mut wake = self.local;
         if wake.ip().is_unspecified() {
@@ -134,47 +223,117 @@ impl MetricsServer {
                 IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
             });
         }
-        if TcpStream::connect_timeout(&wake, WAKE_TIMEOUT).is_ok() {
-            if let Some(thread) = thread {
-                let _ = thread.join();
+        let until = Instant::now() + CLOSE_TIMEOUT;
+        let woke = TcpStream::connect_timeout(&wake, CLOSE_TIMEOUT / 2).is_ok();
+        let threads = std::mem::take(&mut *locked(&self.threads));
+        let mut left = Vec::new();
+        for t in threads {
+            while !t.is_finished() && Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if t.is_finished() {
+                let _ = t.join();
+            } else {
+                left.push(t);
             }
         }
-        // Otherwise the thread ends at its next connection.
+        // Otherwise (the wake-up connection failed) the accepting thread ends at its next
+        // connection; busy workers end within their timeouts. Their handles are dropped.
+        let _ = woke;
+        drop(left);
     }
 }
 
-fn accept_loop(listener: &TcpListener, stop: &AtomicBool, render: &dyn Fn() -> String) {
+fn accept_loop(listener: &TcpListener, shared: &Shared) {
     for conn in listener.incoming() {
-        if stop.load(Ordering::Acquire) {
-            return;
+        if shared.stop.load(Ordering::Acquire) {
+            break;
         }
         match conn {
-            // A client that misbehaves only loses its own answer.
-            Ok(stream) => drop(answer(stream, render)),
+            Ok(stream) => {
+                let mut queue = locked(&shared.queue);
+                let busy = locked(&shared.active).iter().flatten().count();
+                if queue.len() + busy >= MAX_CONNECTIONS {
+                    drop(queue);
+                    refuse_busy(stream);
+                } else {
+                    queue.push_back(stream);
+                    drop(queue);
+                    shared.ready.notify_one();
+                }
+            }
             // Out of file descriptors and the like: back off instead of spinning.
             Err(_) => std::thread::sleep(Duration::from_millis(50)),
         }
     }
+    // Closing: connections still waiting are dropped (their peers see the connection close).
+    locked(&shared.queue).clear();
+    shared.ready.notify_all();
 }
 
-fn answer(mut stream: TcpStream, render: &dyn Fn() -> String) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
-    let (head, _) = match read_head(&mut stream) {
-        Ok(head) => head,
-        Err(_) => {
-            return respond(
-                &mut stream,
-                "400 Bad Request",
-                "text/plain",
-                "bad request\n",
-                true,
-            );
+/// Answers `503` without waiting for the peer (a full socket buffer loses the answer).
+fn refuse_busy(stream: TcpStream) {
+    let mut stream = stream;
+    if stream.set_nonblocking(true).is_ok() {
+        let _ = std::io::Write::write_all(
+            &mut stream,
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\
+              Content-Length: 5\r\nRetry-After: 1\r\nConnection: close\r\n\r\nbusy\n",
+        );
+    }
+}
+
+fn work(shared: &Shared, worker: usize) {
+    loop {
+        let stream = {
+            let mut queue = locked(&shared.queue);
+            loop {
+                if shared.stop.load(Ordering::Acquire) {
+                    return;
+                }
+                if let Some(s) = queue.pop_front() {
+                    break s;
+                }
+                queue = shared
+                    .ready
+                    .wait(queue)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+        };
+        locked(&shared.active)[worker] = stream.try_clone().ok();
+        // A stop that came between taking the connection and registering it.
+        if shared.stop.load(Ordering::Acquire) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+        // A client that misbehaves only loses its own answer.
+        let _ = answer(stream, &*shared.render);
+        locked(&shared.active)[worker] = None;
+    }
+}
+
+fn answer(mut stream: TcpStream, render: &Render) -> std::io::Result<()> {
+    let head = match read_request_head(&mut stream, &Deadline::after(READ_TIMEOUT)) {
+        Ok((head, _)) => head,
+        Err(e) => {
+            let (status, body) = match e.kind() {
+                std::io::ErrorKind::TimedOut => (
+                    "408 Request Timeout",
+                    format!(
+                        "the request did not arrive within {} s\n",
+                        READ_TIMEOUT.as_secs()
+                    ),
+                ),
+                std::io::ErrorKind::UnexpectedEof => return Ok(()),
+                _ => (
+                    "400 Bad Request",
+                    format!("bad request (at most {MAX_HEAD} bytes of head)\n"),
+                ),
+            };
+            return respond(&mut stream, status, "text/plain", &body, true);
         }
     };
-    let mut words = head.lines().next().unwrap_or("").split(' ');
-    let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-    let path = target.split('?').next().unwrap_or("");
+    let method = head.method.as_str();
+    let path = head.target.split('?').next().unwrap_or("");
     match (method, path) {
         ("GET" | "HEAD", "/metrics") => {
             let body = render();
@@ -216,14 +375,17 @@ fn respond(
     if with_body {
         reply.push_str(body);
     }
-    stream.write_all(reply.as_bytes())?;
-    stream.flush()
+    let deadline = Deadline::after(WRITE_TIMEOUT);
+    deadline.write_all(stream, reply.as_bytes())?;
+    // Let the peer read the answer before the connection closes (no reset on unread input).
+    let _ = stream.shutdown(Shutdown::Write);
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{Read, Write};
 
     fn request(server: &MetricsServer, raw: &str) -> String {
         let mut conn = TcpStream::connect(server.local_addr()).unwrap();
@@ -258,6 +420,28 @@ mod tests {
         server.close();
         assert!(server.is_closed());
         assert!(TcpStream::connect(server.local_addr()).is_err());
+    }
+
+    #[test]
+    fn idle_peers_delay_no_request_and_close_is_bounded() {
+        let server = MetricsServer::start("127.0.0.1", 0, || "x 1\n".to_owned()).unwrap();
+        let idle: Vec<TcpStream> = (0..WORKERS - 1)
+            .map(|_| TcpStream::connect(server.local_addr()).unwrap())
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let started = Instant::now();
+        assert!(request(&server, "GET /metrics HTTP/1.1\r\n\r\n").ends_with("x 1\n"));
+        assert!(started.elapsed() < READ_TIMEOUT, "{:?}", started.elapsed());
+        // A peer that sends half a head is answered 408 after the read timeout.
+        let mut slow = TcpStream::connect(server.local_addr()).unwrap();
+        slow.write_all(b"GET /met").unwrap();
+        let mut reply = String::new();
+        slow.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+        let started = Instant::now();
+        server.close();
+        assert!(started.elapsed() < CLOSE_TIMEOUT + Duration::from_millis(500));
+        drop(idle);
     }
 
     #[test]

@@ -88,7 +88,8 @@ pub const CALL_DURATION: Family = Family {
 /// The four families, in the order they are exposed.
 pub const FAMILIES: [Family; 4] = [CALLS, SECONDS, SELF_SECONDS, CALL_DURATION];
 
-/// The exposed figures of one `(module, function)`, added over its records.
+/// The exposed figures of one `(module, function)`, added over its records. The sums are
+/// 128-bit: records of one series whose counts add past 2^64 − 1 are shown exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series<'a> {
     /// The `function` label: the recorded name.
@@ -96,17 +97,17 @@ pub struct Series<'a> {
     /// The `module` label: the module path.
     pub module: &'a str,
     /// Calls (`performance_timing_calls_total`).
-    pub calls: u64,
+    pub calls: u128,
     /// Inclusive time in nanoseconds.
-    pub total_ns: u64,
+    pub total_ns: u128,
     /// Self time in nanoseconds.
-    pub self_ns: u64,
+    pub self_ns: u128,
     /// Sum of every call's duration in nanoseconds (the histogram's `_sum`).
-    pub sum_ns: u64,
+    pub sum_ns: u128,
     /// Cumulative calls at most each of [`BUCKET_BOUNDS_NS`] long.
-    pub buckets: [u64; BUCKET_BOUNDS_NS.len()],
+    pub buckets: [u128; BUCKET_BOUNDS_NS.len()],
     /// Calls in the histogram (`+Inf` bucket and `_count`).
-    pub count: u64,
+    pub count: u128,
 }
 
 /// Formats a float as Go's `strconv.FormatFloat(x, 'g', -1, 64)` (what Prometheus and
@@ -144,6 +145,11 @@ pub fn go_float(x: f64) -> String {
         let sign = if exponent < 0 { '-' } else { '+' };
         format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
     }
+}
+
+/// Seconds in a 128-bit nanosecond sum (the same figure as [`nanos_to_secs`] below 2^64).
+pub fn nanos128_to_secs(nanos: u128) -> f64 {
+    nanos as f64 / 1e9
 }
 
 /// The `le` label value of a bound in nanoseconds (`"1.28e-07"` for 128 ns).
@@ -187,14 +193,14 @@ impl Snapshot {
                     buckets: [0; BUCKET_BOUNDS_NS.len()],
                     count: 0,
                 });
-            s.calls += r.calls();
-            s.total_ns = s.total_ns.saturating_add(r.total_ns());
-            s.self_ns = s.self_ns.saturating_add(r.self_ns());
-            s.sum_ns = s.sum_ns.saturating_add(r.sum_ns());
+            s.calls += u128::from(r.calls());
+            s.total_ns += u128::from(r.total_ns());
+            s.self_ns += u128::from(r.self_ns());
+            s.sum_ns += u128::from(r.sum_ns());
             for (cumulative, &bound) in s.buckets.iter_mut().zip(&BUCKET_BOUNDS_NS) {
-                *cumulative += r.calls_at_most(bound);
+                *cumulative += u128::from(r.calls_at_most(bound));
             }
-            s.count += r.calls_at_most(u64::MAX);
+            s.count += u128::from(r.calls_at_most(u64::MAX));
         }
         by_key.into_values().collect()
     }
@@ -231,7 +237,7 @@ impl Snapshot {
             let _ = writeln!(out, "# TYPE {} {}", family.name, family.kind);
             for (s, labels) in series.iter().zip(&labels) {
                 let name = family.name;
-                let secs = |ns| go_float(nanos_to_secs(ns));
+                let secs = |ns| go_float(nanos128_to_secs(ns));
                 let _ = match family {
                     CALLS => writeln!(out, "{name}{{{labels}}} {}", s.calls),
                     SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.total_ns)),
@@ -258,7 +264,7 @@ fn write_histogram(
     writeln!(
         out,
         "{name}_sum{{{labels}}} {}",
-        go_float(nanos_to_secs(s.sum_ns))
+        go_float(nanos128_to_secs(s.sum_ns))
     )?;
     writeln!(out, "{name}_count{{{labels}}} {}", s.count)
 }

@@ -5,14 +5,14 @@
 //! or is `.`/`..` is sent base64url-encoded under `<label>@base64`; any other value is
 //! percent-encoded.
 
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::http::{HttpUrl, IO_TIMEOUT, NetError, read_head};
+use super::http::{Deadline, HttpUrl, NetError, read_body, read_response_head, shown};
 use super::prometheus::CONTENT_TYPE;
 use crate::error::TimingError;
 use crate::profile;
@@ -24,8 +24,14 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Longest response read back from the gateway (the rest is ignored).
-const MAX_RESPONSE: u64 = 64 * 1024;
+/// Most bytes of the gateway's answer body kept (the rest is read and dropped).
+const MAX_RESPONSE: usize = 64 * 1024;
+
+/// Most characters of the gateway's error body shown in an error (control characters escaped).
+pub const MAX_SHOWN_BODY: usize = 500;
+
+/// The default deadline of one push: resolving, connecting, sending and reading the answer.
+pub const PUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
 fn is_label_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -91,31 +97,44 @@ pub fn grouping_path(job: &str, grouping: &[(String, String)]) -> Result<String,
 
 /// Pushes the global profile ([`profile::snapshot()`] in the text format) to the Pushgateway at
 /// `gateway_url` (`http://host:9091`) under `job` and the `grouping` labels, replacing what
-/// that group held.
+/// that group held; the whole exchange must end within `timeout` ([`PUSH_TIMEOUT`] by default).
 pub fn push_profile(
     gateway_url: &str,
     job: &str,
     grouping: &[(String, String)],
+    timeout: Duration,
 ) -> Result<(), NetError> {
     push(
         gateway_url,
         job,
         grouping,
         &profile::snapshot().to_prometheus(),
+        timeout,
     )
 }
 
 /// Pushes `body` (a text exposition) with `PUT` to the group of `job` and `grouping` at
-/// `gateway_url`; any status other than 2xx is an error carrying the gateway's reason.
+/// `gateway_url`, within one overall deadline `timeout` (connecting, sending, and reading the
+/// whole answer). Any status other than 2xx is an error carrying the gateway's reason (control
+/// characters escaped, at most [`MAX_SHOWN_BODY`] characters); an answer cut short of its
+/// announced length, or not HTTP, is an I/O error; so is the deadline (kind `TimedOut`,
+/// "timed out after … s").
 pub fn push(
     gateway_url: &str,
     job: &str,
     grouping: &[(String, String)],
     body: &str,
+    timeout: Duration,
 ) -> Result<(), NetError> {
+    if timeout.is_zero() {
+        return Err(TimingError::invalid("timeout", "must be positive").into());
+    }
     let url = HttpUrl::parse(gateway_url, "gateway_url")?;
     let path = format!("{}{}", url.path, grouping_path(job, grouping)?);
     let full = format!("http://{}{path}", url.authority());
+    let deadline = Deadline::after(timeout);
+    let context = format!("cannot push to the Pushgateway at {}", url.authority());
+    let io = |e| NetError::io(context.clone(), e);
     let addrs: Vec<_> = (url.host.as_str(), url.port)
         .to_socket_addrs()
         .map_err(|e| NetError::io(format!("cannot resolve {}", url.host), e))?
@@ -123,22 +142,24 @@ pub fn push(
     let mut last = None;
     let mut stream = None;
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, IO_TIMEOUT) {
+        let left = match deadline.remaining() {
+            Ok(left) => left,
+            Err(e) => {
+                last = Some(e);
+                break;
+            }
+        };
+        match TcpStream::connect_timeout(&addr, left) {
             Ok(s) => {
                 stream = Some(s);
                 break;
             }
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => last = Some(deadline.timed_out()),
             Err(e) => last = Some(e),
         }
     }
-    let context = format!("cannot push to the Pushgateway at {}", url.authority());
-    let mut stream = stream.ok_or_else(|| {
-        let e = last.unwrap_or_else(|| std::io::Error::other("no address found"));
-        NetError::io(context.clone(), e)
-    })?;
-    let io = |e| NetError::io(context.clone(), e);
-    stream.set_read_timeout(Some(IO_TIMEOUT)).map_err(io)?;
-    stream.set_write_timeout(Some(IO_TIMEOUT)).map_err(io)?;
+    let mut stream = stream
+        .ok_or_else(|| io(last.unwrap_or_else(|| std::io::Error::other("no address found"))))?;
     let request = format!(
         "PUT {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: performance_timing/{}\r\n\
          Content-Type: {CONTENT_TYPE}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -146,34 +167,27 @@ pub fn push(
         env!("CARGO_PKG_VERSION"),
         body.len()
     );
-    stream.write_all(request.as_bytes()).map_err(io)?;
-    stream.write_all(body.as_bytes()).map_err(io)?;
-    stream.flush().map_err(io)?;
-    let (head, mut rest) = read_head(&mut stream).map_err(io)?;
-    let status = head
-        .lines()
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .and_then(|code| code.parse::<u16>().ok())
-        .ok_or_else(|| {
-            io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the answer is not HTTP",
-            ))
-        })?;
-    if (200..300).contains(&status) {
+    deadline
+        .write_all(&mut stream, request.as_bytes())
+        .map_err(io)?;
+    deadline
+        .write_all(&mut stream, body.as_bytes())
+        .map_err(io)?;
+    let (head, rest) = read_response_head(&mut stream, &deadline).map_err(io)?;
+    // The whole answer, so that a truncated one is seen (a 2xx with a cut body is an error).
+    let answer = if head.status == 204 || head.status == 304 {
+        Vec::new()
+    } else {
+        read_body(&mut stream, &deadline, &head, rest, MAX_RESPONSE).map_err(io)?
+    };
+    let _ = stream.shutdown(Shutdown::Both);
+    if (200..300).contains(&head.status) {
         return Ok(());
     }
-    // The reason, from what the gateway sent before closing (bounded).
-    let _ = (&mut stream)
-        .take(MAX_RESPONSE)
-        .read_to_end(&mut rest)
-        .map_err(io);
-    let body = String::from_utf8_lossy(&rest);
     Err(NetError::Status {
         url: full,
-        status,
-        body: body.trim().chars().take(500).collect(),
+        status: head.status,
+        body: shown(&String::from_utf8_lossy(&answer), MAX_SHOWN_BODY),
     })
 }
 
@@ -209,8 +223,24 @@ mod tests {
             assert!(err.to_string().starts_with("grouping "), "{err}");
         }
         assert!(grouping_path("j", &group(&[("a", "1"), ("a", "2")])).is_err());
-        let err = push("https://x:1", "j", &[], "").unwrap_err();
+        let err = push("https://x:1", "j", &[], "", PUSH_TIMEOUT).unwrap_err();
         assert!(matches!(err, NetError::Invalid(_)), "{err}");
+    }
+
+    #[test]
+    fn a_silent_gateway_times_out_by_the_deadline() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let started = std::time::Instant::now();
+        let err = push(&url, "j", &[], "x 1\n", Duration::from_millis(300)).unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert!(err.to_string().contains("timed out"), "{err}");
+        let NetError::Io { source, .. } = err else {
+            panic!("not an I/O error")
+        };
+        assert_eq!(source.kind(), std::io::ErrorKind::TimedOut);
+        assert!(push(&url, "j", &[], "", Duration::ZERO).is_err());
+        drop(listener);
     }
 
     #[test]
@@ -221,7 +251,14 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let err = push(&format!("http://127.0.0.1:{port}"), "j", &[], "").unwrap_err();
+        let err = push(
+            &format!("http://127.0.0.1:{port}"),
+            "j",
+            &[],
+            "",
+            PUSH_TIMEOUT,
+        )
+        .unwrap_err();
         assert!(matches!(err, NetError::Io { .. }), "{err}");
         assert!(
             err.to_string()

@@ -70,7 +70,7 @@ impl Snapshot {
             .iter()
             .map(|r| {
                 vec![
-                    r.name().to_owned(),
+                    format::printable(r.name()).into_owned(),
                     r.calls().to_string(),
                     format::nanos(r.total_ns()),
                     format::nanos(r.self_ns()),

@@ -131,6 +131,27 @@ impl Histogram {
 
     /// Adds every count of `other`, bucket for bucket (saturating).
     pub fn merge(&mut self, other: &Histogram) {
+        self.merge_with(other, u64::saturating_add);
+    }
+
+    /// [`Histogram::merge`] with exact sums: returns `false` (and leaves `self` unchanged)
+    /// when a bucket's sum would pass `u64::MAX`.
+    pub fn checked_merge(&mut self, other: &Histogram) -> bool {
+        let mut overflow = false;
+        let mut sum = self.clone();
+        sum.merge_with(other, |a, b| {
+            a.checked_add(b).unwrap_or_else(|| {
+                overflow = true;
+                u64::MAX
+            })
+        });
+        if !overflow {
+            *self = sum;
+        }
+        !overflow
+    }
+
+    fn merge_with(&mut self, other: &Histogram, mut add: impl FnMut(u64, u64) -> u64) {
         if other.counts.is_empty() {
             return;
         }
@@ -148,7 +169,7 @@ impl Histogram {
                 (Some(&&(i, x)), Some(&&(j, y))) if i == j => {
                     a.next();
                     b.next();
-                    (i, x.saturating_add(y))
+                    (i, add(x, y))
                 }
                 (Some(&&x), Some(&&y)) => {
                     if x.0 < y.0 {

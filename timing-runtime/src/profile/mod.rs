@@ -52,7 +52,7 @@ pub mod trace;
 pub use callsite::CallSite;
 pub use control::{intern, is_enabled, reset, set_enabled};
 pub use guard::{Guard, Span, TimedFuture, WrongThread};
-pub use multiprocess::{ProfileFileError, dump, load_dir};
+pub use multiprocess::{MAX_PROFILE_FILE, ProfileFileError, dump, load_dir};
 pub use process::Process;
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};

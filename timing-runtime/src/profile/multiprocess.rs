@@ -116,7 +116,9 @@ fn same_dir(a: Option<&Path>, b: &Path) -> bool {
 /// A directory without profiles gives an empty snapshot.
 ///
 /// Files whose names are not `host-pid-start.ptprof` / `.json` are ignored; a profile file
-/// that cannot be read is an error naming it.
+/// that cannot be read is an error naming it, and so is one that is not a regular file (a
+/// FIFO, a link to a device) or is larger than [`MAX_PROFILE_FILE`]: nothing waits or reads
+/// without bound. Counts whose sum does not fit in 64 bits are an error too (never wrapped).
 pub fn load_dir(dir: &Path) -> Result<Snapshot, ProfileFileError> {
     super::fork::install();
     // stem -> (live file, dumped file)
@@ -143,7 +145,7 @@ pub fn load_dir(dir: &Path) -> Result<Snapshot, ProfileFileError> {
     for (live, dumped) in found.into_values() {
         let part = match (live, dumped) {
             (Some(path), _) => {
-                let bytes = std::fs::read(&path).map_err(io_error(&path))?;
+                let bytes = read_profile_file(&path)?;
                 if bytes.is_empty() {
                     continue; // a process that had just created its file
                 }
@@ -153,7 +155,11 @@ pub fn load_dir(dir: &Path) -> Result<Snapshot, ProfileFileError> {
                 })?
             }
             (None, Some(path)) => {
-                let text = std::fs::read_to_string(&path).map_err(io_error(&path))?;
+                let bytes = read_profile_file(&path)?;
+                let text = String::from_utf8(bytes).map_err(|_| ProfileFileError::Invalid {
+                    path: path.clone(),
+                    reason: "is not UTF-8 text".to_owned(),
+                })?;
                 Snapshot::from_json(&text).map_err(|e| ProfileFileError::Invalid {
                     path: path.clone(),
                     reason: e.to_string(),
@@ -163,7 +169,62 @@ pub fn load_dir(dir: &Path) -> Result<Snapshot, ProfileFileError> {
         };
         parts.push(part);
     }
-    Ok(Snapshot::merge(&parts))
+    Snapshot::merge(&parts).map_err(|e| ProfileFileError::Invalid {
+        path: dir.to_owned(),
+        reason: format!("the profiles cannot be added: {e}"),
+    })
+}
+
+/// Largest profile file [`load_dir`] reads (`.ptprof` or `.json`), and largest a process's
+/// live file grows to (beyond it, the process records in memory): 1 GiB.
+pub const MAX_PROFILE_FILE: u64 = 1 << 30;
+
+/// Reads a profile file: a regular file (a symbolic link to one is followed) of at most
+/// [`MAX_PROFILE_FILE`] bytes. A FIFO, device, socket or directory is refused at once, without
+/// waiting for a writer or reading a byte.
+fn read_profile_file(path: &Path) -> Result<Vec<u8>, ProfileFileError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let invalid = |reason: String| ProfileFileError::Invalid {
+        path: path.to_owned(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(io_error(path))?;
+    if !meta.is_file() {
+        return Err(invalid(
+            "is not a regular file (a FIFO, device, socket or directory); only regular files are read"
+                .to_owned(),
+        ));
+    }
+    // O_NONBLOCK: should the path have become a FIFO since, opening it does not wait.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(io_error(path))?;
+    let meta = file.metadata().map_err(io_error(path))?;
+    if !meta.is_file() {
+        return Err(invalid(
+            "is not a regular file; only regular files are read".to_owned(),
+        ));
+    }
+    let too_large = |len: u64| {
+        invalid(format!(
+            "is {len} bytes, larger than the {MAX_PROFILE_FILE} bytes a profile file may have"
+        ))
+    };
+    if meta.len() > MAX_PROFILE_FILE {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    (&file)
+        .take(MAX_PROFILE_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error(path))?;
+    if bytes.len() as u64 > MAX_PROFILE_FILE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Whether `stem` looks like `host-pid-start`.

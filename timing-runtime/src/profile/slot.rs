@@ -77,6 +77,20 @@ pub(crate) struct SlotData {
 }
 
 impl SlotData {
+    /// [`SlotData::merge`] with exact sums: `false` (and `self` unchanged) when a count or
+    /// duration would pass `u64::MAX` (counts read from a file may be anything).
+    pub(crate) fn checked_merge(&mut self, other: &SlotData) -> bool {
+        let fits = self.calls.checked_add(other.calls).is_some()
+            && self.sum.checked_add(other.sum).is_some()
+            && self.total.checked_add(other.total).is_some()
+            && self.self_time.checked_add(other.self_time).is_some()
+            && self.histogram.clone().checked_merge(&other.histogram);
+        if fits {
+            self.merge(other);
+        }
+        fits
+    }
+
     pub(crate) fn merge(&mut self, other: &SlotData) {
         if other.calls == 0 {
             return;
@@ -87,7 +101,7 @@ impl SlotData {
             self.min.min(other.min)
         };
         self.max = self.max.max(other.max);
-        self.calls += other.calls;
+        self.calls = self.calls.saturating_add(other.calls);
         self.sum = self.sum.saturating_add(other.sum);
         self.total = self.total.saturating_add(other.total);
         self.self_time = self.self_time.saturating_add(other.self_time);
@@ -269,8 +283,39 @@ impl SiteSlot {
         super::store::with(|store| self.histogram.clear_in(store));
     }
 
-    /// Any thread holding the slot lock: a consistent copy of the counters.
+    /// Any thread holding the slot lock: a consistent copy of the counters, whose histogram
+    /// counts exactly `calls` calls (the owner updates the histogram just after the counters,
+    /// so a read between the two is taken again).
     pub(crate) fn read(&self) -> SlotData {
+        // Tries of a consistent pair; the owner is a few instructions from finishing unless it
+        // waits for the slot lock the reader holds (to widen its histogram).
+        const TRIES: u32 = 256;
+        let mut tries = 0u32;
+        loop {
+            let mut data = self.read_counters();
+            let histogram = self.histogram.read();
+            let counted = histogram.count();
+            data.histogram = histogram;
+            tries += 1;
+            if counted == data.calls {
+                return data;
+            }
+            if tries >= TRIES {
+                // The owner is blocked in the middle of a call's record: that call is left out
+                // of the count, so that calls and the histogram still agree.
+                data.calls = data.calls.min(counted);
+                return data;
+            }
+            if tries % 16 == 0 {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+
+    /// The scalar counters under the sequence lock (an empty histogram).
+    fn read_counters(&self) -> SlotData {
         let mut spins = 0u32;
         loop {
             let before = self.seq.load(Ordering::Acquire);
@@ -290,7 +335,7 @@ impl SiteSlot {
                         self_time,
                         min: if calls == 0 { 0 } else { min },
                         max,
-                        histogram: self.histogram.read(),
+                        histogram: Histogram::default(),
                     };
                 }
             }

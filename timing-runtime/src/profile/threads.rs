@@ -156,6 +156,14 @@ impl Threads {
 /// returned to the store.
 pub(crate) fn retire(record: &Arc<ThreadRecord>, retired: Vec<&'static SiteSlot>) {
     let mut threads = threads();
+    if store::with(|s| s.file_is_full()) {
+        // The exited-threads totals would be in memory only: the thread's counts stay where
+        // they are (in the file, for its readers), and the thread stays listed, never written
+        // again. A bounded leak, only once the disk is full.
+        drop(threads);
+        let _ = retired;
+        return;
+    }
     threads.live.retain(|r| !Arc::ptr_eq(r, record));
     let current = record.epoch() == current_epoch();
     let exited = threads.exited_record();

@@ -47,8 +47,9 @@ impl Snapshot {
     /// Reads a snapshot written by [`Snapshot::to_json`]: the same records (every exact
     /// figure and histogram bucket), per-thread views and processes.
     ///
-    /// Not JSON, another schema or version, a missing or mistyped field, or inconsistent
-    /// figures (a histogram edge that is not a bucket edge, `min_ns > max_ns`) →
+    /// Not JSON, another schema or version, a missing, mistyped or repeated field, or
+    /// inconsistent figures (a histogram edge that is not a bucket edge, `min_ns > max_ns`,
+    /// `calls` other than the histogram's total) →
     /// [`TimingError::InvalidArgument`] naming what is wrong.
     ///
     /// ```
@@ -76,7 +77,10 @@ impl Snapshot {
                 )));
             }
         }
-        let doc: ProfileDocument = serde_json::from_value(value)
+        drop(value);
+        // From the text itself (not the parsed value, which keeps the last of duplicate keys):
+        // a key given twice in one object is refused.
+        let doc: ProfileDocument = serde_json::from_str(text)
             .map_err(|e| bad(format!("is not a valid profile document: {e}")))?;
         doc.into_snapshot().map_err(bad)
     }
@@ -184,6 +188,16 @@ impl RecordDocument {
                 ));
             }
             pairs.push((index, count));
+        }
+        let total = pairs
+            .iter()
+            .try_fold(0u64, |sum, &(_, c)| sum.checked_add(c))
+            .ok_or_else(|| format!("{at}: histogram counts overflow"))?;
+        if total != self.calls {
+            return Err(format!(
+                "{at}: calls is {} but its histogram counts {total} calls",
+                self.calls
+            ));
         }
         let histogram = Histogram::from_counts(pairs)
             .ok_or_else(|| format!("{at}: histogram counts overflow"))?;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::Snapshot;
 use super::record::{Record, ThreadProfile, by_self_time};
 use crate::clock::tsc;
+use crate::error::TimingError;
 use crate::profile::process::Process;
 
 /// Adds records into a list, matching them by `(module path, name)`.
@@ -16,16 +17,17 @@ struct Sum {
 }
 
 impl Sum {
-    fn add(&mut self, record: &Record) {
+    fn add(&mut self, record: &Record) -> Result<(), TimingError> {
         let (module, name) = record.key();
         match self.index.get(&(module.to_owned(), name.to_owned())) {
-            Some(&at) => self.records[at].merge(record),
+            Some(&at) => self.records[at].merge(record)?,
             None => {
                 self.index
                     .insert((module.to_owned(), name.to_owned()), self.records.len());
                 self.records.push(record.clone());
             }
         }
+        Ok(())
     }
 }
 
@@ -38,16 +40,21 @@ impl Snapshot {
     /// source process once. Per-thread views are kept; when the sources come from more than
     /// one process, each thread is named `host:pid/thread`, and views of the same name add.
     ///
+    /// Sums are exact: a count or duration whose sum would pass 2^64 − 1 is
+    /// [`TimingError::InvalidArgument`] naming the record, never wrapped or clamped.
+    ///
     /// ```
     /// use timing_runtime::profile::{self, Snapshot};
     /// let a = profile::snapshot();
-    /// let twice = Snapshot::merge([&a, &a]);
+    /// let twice = Snapshot::merge([&a, &a]).unwrap();
     /// for r in twice.records() {
     ///     assert_eq!(r.calls(), 2 * a.get(r.name()).unwrap().calls());
     /// }
     /// assert_eq!(twice.processes(), a.processes());
     /// ```
-    pub fn merge<'a>(snapshots: impl IntoIterator<Item = &'a Snapshot>) -> Snapshot {
+    pub fn merge<'a>(
+        snapshots: impl IntoIterator<Item = &'a Snapshot>,
+    ) -> Result<Snapshot, TimingError> {
         let snapshots: Vec<&Snapshot> = snapshots.into_iter().collect();
         let mut processes: Vec<Process> = Vec::new();
         for p in snapshots.iter().flat_map(|s| &s.processes) {
@@ -60,7 +67,7 @@ impl Snapshot {
         let mut threads: Vec<(String, Sum)> = Vec::new();
         for snap in &snapshots {
             for r in &snap.records {
-                records.add(r);
+                records.add(r)?;
             }
             let prefix = match (prefix_threads, snap.processes.as_slice()) {
                 (true, [p]) => format!("{}:{}/", p.host, p.pid),
@@ -76,7 +83,7 @@ impl Snapshot {
                     }
                 };
                 for r in &t.records {
-                    threads[at].1.add(r);
+                    threads[at].1.add(r)?;
                 }
             }
         }
@@ -86,7 +93,7 @@ impl Snapshot {
             Some(first) if clocks.all(|c| c == first) => Cow::Owned(first.to_owned()),
             Some(_) => Cow::Borrowed("mixed"),
         };
-        Snapshot {
+        Ok(Snapshot {
             records: by_self_time(records.records),
             threads: threads
                 .into_iter()
@@ -97,6 +104,6 @@ impl Snapshot {
                 .collect(),
             processes,
             clock,
-        }
+        })
     }
 }

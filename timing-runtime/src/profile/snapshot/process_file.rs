@@ -133,6 +133,13 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Snapshot, String> {
                     }
                     let f = |offset: usize| b.word(at + offset);
                     let site = f(offsets::SITE_ID)? & u64::from(u32::MAX);
+                    let block_at = f(offsets::BLOCK_AT)?;
+                    if block_at >= b.0.len() as u64 {
+                        // Its histogram lives past the file's end: the file was full, and the
+                        // process keeps this slot's calls in memory only (as it said on stderr).
+                        at += n;
+                        continue;
+                    }
                     let data = SlotData {
                         calls: f(offsets::CALLS)?,
                         sum: f(offsets::SUM)?,
@@ -140,7 +147,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Snapshot, String> {
                         self_time: f(offsets::SELF_TIME)?,
                         min: f(offsets::MIN)?,
                         max: f(offsets::MAX)?,
-                        histogram: histogram(&b, f(offsets::BLOCK_AT)?)?,
+                        histogram: histogram(&b, block_at)?,
                     };
                     if data.calls > 0 {
                         slots.push((f(offsets::THREAD)?, site, data));
@@ -180,7 +187,13 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Snapshot, String> {
             continue;
         }
         match merged_at.get(&site_id) {
-            Some(&i) => merged[i].1.merge(&data),
+            Some(&i) => {
+                if !merged[i].1.checked_merge(&data) {
+                    return Err(format!(
+                        "the counts of call site {site_id} add past 2^64 - 1 over its threads"
+                    ));
+                }
+            }
             None => {
                 merged_at.insert(site_id, merged.len());
                 merged.push((site_id, data.clone()));

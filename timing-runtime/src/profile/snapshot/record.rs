@@ -160,11 +160,37 @@ impl Record {
     }
 
     /// Adds `other`'s calls to this record: calls, total, self and the mean's sum add
-    /// (saturating), min and max combine, histograms add bucket for bucket. Names are kept;
+    /// exactly (a sum beyond 2^64 − 1 is an error, and the record is left as it was), min and
+    /// max combine, histograms add bucket for bucket. Names are kept;
     /// a missing source location is taken from `other`.
-    pub fn merge(&mut self, other: &Record) {
+    pub fn merge(&mut self, other: &Record) -> Result<(), TimingError> {
         if other.calls == 0 {
-            return;
+            return Ok(());
+        }
+        let add = |field: &str, a: u64, b: u64| {
+            a.checked_add(b).ok_or_else(|| {
+                TimingError::invalid(
+                    "snapshots",
+                    format!(
+                        "cannot be added: {field} of {:?} would be {} + {}, more than 2^64 - 1",
+                        self.name, a, b
+                    ),
+                )
+            })
+        };
+        let calls = add("calls", self.calls, other.calls)?;
+        let sum_ns = add("sum_ns", self.sum_ns, other.sum_ns)?;
+        let total_ns = add("total_ns", self.total_ns, other.total_ns)?;
+        let self_ns = add("self_ns", self.self_ns, other.self_ns)?;
+        let mut histogram = self.histogram.clone();
+        if !histogram.checked_merge(&other.histogram) {
+            return Err(TimingError::invalid(
+                "snapshots",
+                format!(
+                    "cannot be added: a histogram bucket of {:?} would pass 2^64 - 1",
+                    self.name
+                ),
+            ));
         }
         if self.file.is_empty() && self.line == 0 {
             self.file = other.file.clone();
@@ -176,11 +202,12 @@ impl Record {
             self.min_ns.min(other.min_ns)
         };
         self.max_ns = self.max_ns.max(other.max_ns);
-        self.calls = self.calls.saturating_add(other.calls);
-        self.sum_ns = self.sum_ns.saturating_add(other.sum_ns);
-        self.total_ns = self.total_ns.saturating_add(other.total_ns);
-        self.self_ns = self.self_ns.saturating_add(other.self_ns);
-        self.histogram.merge(&other.histogram);
+        self.calls = calls;
+        self.sum_ns = sum_ns;
+        self.total_ns = total_ns;
+        self.self_ns = self_ns;
+        self.histogram = histogram;
+        Ok(())
     }
 
     /// The key records are matched by when merging: `(module path, name)`.

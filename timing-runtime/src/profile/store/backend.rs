@@ -64,9 +64,22 @@ impl Backend {
                 p.cast::<u64>()
             }
             Backend::File { file, .. } => {
-                file.set_len(offset + bytes as u64)?;
                 let off = libc::off_t::try_from(offset)
                     .map_err(|_| std::io::Error::from(std::io::ErrorKind::FileTooLarge))?;
+                if offset + bytes as u64 > crate::profile::MAX_PROFILE_FILE {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::FileTooLarge,
+                        format!(
+                            "the file would pass {} bytes, the most a profile file may have",
+                            crate::profile::MAX_PROFILE_FILE
+                        ),
+                    ));
+                }
+                let len = libc::off_t::try_from(bytes)
+                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::FileTooLarge))?;
+                // Reserve the blocks before mapping them: a store into a page of a sparse
+                // file that the disk cannot hold is a SIGBUS, not an error.
+                reserve(file, off, len)?;
                 // SAFETY: a fresh shared mapping of a range of our own file; nothing else is
                 // mapped at the address the kernel picks.
                 let p = unsafe {
@@ -91,6 +104,18 @@ impl Backend {
             offset,
             mapped,
         })
+    }
+
+    /// The file backend after a chunk could not be added: a file that holds nothing yet (its
+    /// first chunk failed) is removed, so that [`load_dir`](crate::profile::load_dir) does not
+    /// meet an empty profile. Returns whether it was removed.
+    pub(crate) fn remove_if_empty(&self) -> bool {
+        match self {
+            Backend::File { path, file } => {
+                file.metadata().is_ok_and(|m| m.len() == 0) && std::fs::remove_file(path).is_ok()
+            }
+            Backend::Heap => false,
+        }
     }
 
     /// In a forked child: makes the parent's file chunks private copies at the same
@@ -118,4 +143,18 @@ impl Backend {
             }
         }
     }
+}
+
+/// Allocates `len` bytes of `file` at `off` (`posix_fallocate`: real blocks, not a hole), so
+/// that the mapping of that range can never fault for want of space. On failure (`ENOSPC`,
+/// a quota) the file is cut back to `off`.
+fn reserve(file: &File, off: libc::off_t, len: libc::off_t) -> std::io::Result<()> {
+    // SAFETY: plain system call on our own descriptor.
+    let rc = unsafe { libc::posix_fallocate(file.as_raw_fd(), off, len) };
+    if rc == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::from_raw_os_error(rc);
+    let _ = file.set_len(u64::try_from(off).unwrap_or(0));
+    Err(err)
 }

@@ -203,6 +203,12 @@ impl Store {
         store
     }
 
+    /// Whether the store lives in a file that could not grow any more: new entries are in
+    /// memory only, where a reader of the file cannot see them.
+    pub(crate) fn file_is_full(&self) -> bool {
+        self.file_full && self.backend.path().is_some()
+    }
+
     /// The file this store lives in, if it is file-backed.
     pub(crate) fn path(&self) -> Option<&Path> {
         self.backend.path()
@@ -302,12 +308,21 @@ impl Store {
         };
         let chunk = chunk.or_else(|e| {
             if !self.file_full {
-                if let Some(path) = self.backend.path() {
-                    eprintln!(
-                        "performance_timing: cannot grow the profile file {}: {e}; new call \
-                         sites and threads of this process are recorded in memory only",
-                        path.display()
-                    );
+                if let Some(path) = self.backend.path().map(Path::to_owned) {
+                    if self.backend.remove_if_empty() {
+                        eprintln!(
+                            "performance_timing: cannot reserve space for the profile file {}: \
+                             {e}; this process's profile stays in memory (file removed)",
+                            path.display()
+                        );
+                        self.backend = Backend::Heap;
+                    } else {
+                        eprintln!(
+                            "performance_timing: cannot grow the profile file {}: {e}; new \
+                             call sites and threads of this process are recorded in memory only",
+                            path.display()
+                        );
+                    }
                 }
             }
             self.file_full = true;
