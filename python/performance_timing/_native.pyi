@@ -165,6 +165,9 @@ class Record:
     def module_path(self) -> str:
         """Module path of the function."""
     @property
+    def qualified_name(self) -> str:
+        """``"module::name"``: tells apart records of one name from several modules."""
+    @property
     def calls(self) -> int:
         """Number of calls."""
     @property
@@ -194,10 +197,14 @@ class Snapshot:
 
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Record]: ...
-    def __getitem__(self, name: str, /) -> Record: ...
+    def __getitem__(self, name: str, /) -> Record:
+        """The record called ``name`` or ``"module::name"`` (``snap["pkg.b::load"]``);
+        ``KeyError`` when there is none, or when the name is ambiguous (records of that name
+        from several modules: the message lists their qualified names)."""
     def __contains__(self, name: object, /) -> bool: ...
     def get(self, name: str, default: Any | None = None) -> Record | Any | None:
-        """The record called name, or default."""
+        """The record called name (or ``"module::name"``), or default; ``KeyError`` when the
+        name is ambiguous."""
     def names(self) -> list[str]:
         """Names of the records, largest self time first."""
     def threads(self) -> dict[str, list[Record]]:
@@ -521,6 +528,9 @@ class Stats:
         """Where the samples were taken: clock, cpu_count, python, platform, timing_runtime."""
     def percentile(self, q: SupportsFloat) -> float:
         """The ``q``-th percentile, ``0 <= q <= 100`` (linear interpolation)."""
+    def summary(self) -> str:
+        """The result as a readable block (median, interval, min, ops/s, samples, warnings);
+        ``print(stats)`` prints it."""
     def __len__(self) -> int: ...
 
 @final

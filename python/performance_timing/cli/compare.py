@@ -26,7 +26,8 @@ from typing import TextIO
 from .._native import Comparison, Stats, _format_duration, compare
 from .files import FileError, load_stats
 from .options import add_noise_option, parse_percent
-from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
+from . import gate
+from .status import EXIT_OK, EXIT_REGRESSION, describe, fail
 
 EXAMPLE = """example:
   python -m performance_timing compare old.json new.json --fail-on-regression 5%
@@ -51,21 +52,27 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--fail-on-regression",
         type=parse_percent,
         metavar="PERCENT",
-        help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%)",
+        help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%); "
+        "a missing baseline, results in different units or no result compared exit 2",
+    )
+    cmp.add_argument(
+        "--missing",
+        choices=gate.MISSING_CHOICES,
+        default="error",
+        help="ok: a baseline file that does not exist (or holds an empty list) is a first "
+        "run: pass, saying so, instead of exit 2 (default: error)",
     )
     add_noise_option(cmp)
     cmp.set_defaults(run=run)
 
 
 def pair(old: list[Stats], new: list[Stats]) -> list[tuple[Stats, Stats]]:
-    """Baseline/candidate pairs: by name, or the two results of two single-result files."""
+    """Baseline/candidate pairs: by name, or the two results of two single-result files
+    (possibly none: the caller says which results were not compared)."""
     if len(old) == 1 and len(new) == 1:
         return [(old[0], new[0])]
     by_name = {s.name: s for s in old}
-    pairs = [(by_name[s.name], s) for s in new if s.name in by_name]
-    if not pairs:
-        raise ValueError("the two files have no result name in common")
-    return pairs
+    return [(by_name[s.name], s) for s in new if s.name in by_name]
 
 
 def format_value(stats: Stats, value: float) -> str:
@@ -98,22 +105,53 @@ def table(rows: list[tuple[Stats, Stats, Comparison]]) -> str:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Compares the files named by ``args``; returns the exit status."""
+    """Compares the files named by ``args``; returns the exit status.
+
+    The gate's rules (:mod:`.gate`): with ``--fail-on-regression``, an absent baseline is an
+    error unless ``--missing=ok``; a baseline that cannot be read, results in different units
+    and a comparison of no result are errors; every result not compared is listed on stderr."""
+    threshold = args.fail_on_regression
+    absent = gate.absent(args.old)
+    if absent is not None and args.missing == "ok":
+        try:
+            load_stats(args.new)
+        except FileError as e:
+            return fail(describe(e))
+        print(f"no baseline ({absent}): nothing compared; passing as --missing=ok asks", file=out)
+        return EXIT_OK
     try:
         old, new = load_stats(args.old), load_stats(args.new)
     except FileError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+        hint = " (--missing=ok lets a first run pass without a baseline)" if absent else ""
+        return fail(describe(e) + hint)
+    pairs = pair(old, new)
+    paired = {id(c) for _, c in pairs}
+    baseline_names = {b.name for b, _ in pairs}
+    uncompared = [(s.name, gate.NEW) for s in new if id(s) not in paired]
+    only_old = [s.name for s in old if s.name not in baseline_names]
+    mixed = [(b, c) for b, c in pairs if b.unit != c.unit]
+    for b, c in mixed:
+        uncompared.append((c.name, gate.different_units(b.unit, c.unit)))
     try:
-        rows = [(b, c, compare(b, c, noise=args.noise)) for b, c in pair(old, new)]
+        rows = [(b, c, compare(b, c, noise=args.noise)) for b, c in pairs if b.unit == c.unit]
     except (ValueError, TypeError) as e:
-        print(f"error: {args.old} vs {args.new}: {' '.join(str(e).split())}", file=sys.stderr)
-        return EXIT_ERROR
-    print(table(rows), file=out)
+        return fail(f"{args.old} vs {args.new}: {describe(e)}")
+    if rows:
+        print(table(rows), file=out)
     for _, _, c in rows:
         for warning in c.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    threshold = args.fail_on_regression
+    if uncompared:
+        print(f"not compared: {gate.plural(len(uncompared), 'result')}", file=sys.stderr)
+        for name, why in uncompared:
+            print(f"  {name}: {why}", file=sys.stderr)
+    if only_old:
+        print(f"in the baseline only (not in {args.new}): {', '.join(only_old)}", file=sys.stderr)
+    if mixed and (threshold is not None or not rows):
+        return fail(f"{args.old} vs {args.new}: {gate.plural(len(mixed), 'result')} in "
+                    "different units cannot be compared")
+    if not rows:
+        return fail(f"{args.old} vs {args.new}: no result compared")
     if threshold is None:
         return EXIT_OK
     regressions = [

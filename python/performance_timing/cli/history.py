@@ -3,8 +3,9 @@
 A **results history** is a directory of runs, one file per run named
 ``<UTC timestamp>-<git commit>.json`` (``20250601T120000.123456Z-3f2a1bc09d4e.json``; without
 the commit part outside a git checkout), each holding a JSON list of ``Stats`` documents.
-``pytest --pt-save DIR`` and ``timeit --json DIR`` add a run when given a directory;
-:func:`save` writes one, :func:`runs` lists them oldest first.
+``pytest --pt-save DIR/`` and ``timeit --json DIR/`` add a run when given a directory
+(:data:`PATH_RULE`: an existing directory, or a path ending in ``/``); :func:`save` writes one,
+:func:`runs` lists them oldest first.
 
 The command prints, for each benchmark, its median and the median's 95 % interval in every run
 that has it, oldest first, and the ``compare`` verdict against the run before, flagging the
@@ -26,12 +27,19 @@ from typing import Any, NamedTuple, TextIO
 from .. import _format
 from .._native import Stats, compare
 from .files import load_stats
-from .status import EXIT_OK, fail
+from .status import EXIT_OK, describe, fail
 
-EXAMPLE = """examples:
-  pytest --pt-save .benchmarks          # add a run to the history in .benchmarks/
+#: The one rule for a PATH that may be a file or a history directory, in every help text.
+PATH_RULE = ("a PATH that is an existing directory, or ends in '/', is a history directory "
+             "(created when needed); any other PATH is a file")
+
+EXAMPLE = f"""examples:
+  pytest --pt-save .benchmarks/         # add a run to the history in .benchmarks/
   python -m performance_timing history .benchmarks
   python -m performance_timing history .benchmarks --name test_sort
+
+{PATH_RULE}: without the trailing '/' a first
+pytest --pt-save .benchmarks writes a file named .benchmarks.
 """
 
 
@@ -127,14 +135,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd = commands.add_parser(
         "history",
         help="each benchmark's median over the runs of a results history",
-        description="Print each benchmark's median and its 95%% interval in every run of a "
+        description="Print each benchmark's median and its 95% interval in every run of a "
         "results history (a directory given to pytest --pt-save or timeit --json), oldest "
         "first, with compare's verdict against the previous run; runs it says are slower "
         "are flagged.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    cmd.add_argument("directory", metavar="DIR", help="a results history directory")
+    cmd.add_argument("directory", metavar="DIR",
+                     help="a results history directory (written by --pt-save DIR/ or --json DIR/)")
     cmd.add_argument(
         "--name",
         metavar="N",
@@ -177,9 +186,17 @@ def timeline(name: str, history: list[Run]) -> tuple[str, list[str]]:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Prints the history in ``args.directory``; returns the exit status."""
+    directory = args.directory
+    if not os.path.exists(directory):
+        return fail(f"{directory}: no such directory")
+    if not os.path.isdir(directory):
+        return fail(f"{directory}: a file, not a history directory (show prints a file; "
+                    f"{PATH_RULE})")
     try:
-        history = runs(args.directory)
-    except (OSError, ValueError, TypeError) as e:
+        history = runs(directory)
+    except OSError as e:
+        return fail(describe(e))
+    except (ValueError, TypeError) as e:
         return fail(str(e))
     if not history:
         return fail(f"{args.directory}: no results (*.json) in this directory")

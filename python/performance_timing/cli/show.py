@@ -14,7 +14,7 @@ from typing import TextIO
 from .. import _format
 from .._native import Stats
 from .files import is_profile, load_profile, load_stats
-from .status import EXIT_OK, fail
+from .status import EXIT_OK, describe, fail
 
 EXAMPLE = """examples:
   python -m performance_timing show results.json
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         results = load_stats(args.file)
     except (OSError, ValueError, TypeError) as e:
-        return fail(str(e))
+        return fail(describe(e))
     if len(results) == 1:
         print(_format.stats_block(results[0]), file=out)
     else:

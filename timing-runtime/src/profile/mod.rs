@@ -54,6 +54,6 @@ pub use guard::{Guard, Span, TimedFuture, WrongThread};
 pub use multiprocess::{ProfileFileError, dump, load_dir};
 pub use process::Process;
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
-pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
+pub use snapshot::{LookupError, Record, Snapshot, ThreadProfile, snapshot};
 pub use state::is_enabled;
 pub use store::DIR_VARIABLE;
