@@ -1,7 +1,7 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from os import PathLike
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, TypeVar, final, overload
@@ -578,8 +578,8 @@ class Comparison:
         """What to know about this verdict (e.g. that it ignores drift between runs)."""
 
 def bench(
-    func: Callable[[], object],
-    *,
+    func: Callable[..., object],
+    *args: Any,
     name: str | None = None,
     warmup: SupportsFloat = 0.1,
     min_time: SupportsFloat = 0.0001,
@@ -588,7 +588,7 @@ def bench(
     iterations: SupportsIndex | None = None,
     progress: bool = True,
 ) -> Stats:
-    """Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration)."""
+    """Benchmarks ``func(*args)`` and returns its ``Stats`` (seconds per iteration)."""
 
 def bench_pair(
     baseline: Callable[[], object],
@@ -633,7 +633,7 @@ def trace(capacity: SupportsIndex = 1000000) -> Trace:
     """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
 
 def report(
-    results: Sequence[Stats | Comparison],
+    results: Iterable[Stats | Comparison],
     path: str | os.PathLike[str],
     *,
     title: str | None = None,

@@ -33,7 +33,7 @@ def _decorate(func: F, name: str | None) -> F:
         # fail far from here. Rust's #[timed] refuses the same at compile time.
         raise TypeError(
             f"timed cannot decorate a class ({func.__qualname__}): decorate its methods, "
-            f"or time a block with `with timed(\"{func.__qualname__}\"):`"
+            f"or time a block with `with timed(\"{func.__name__}\"):`"
         )
     if not callable(func):
         raise TypeError(f"timed can only decorate a callable, not {type(func).__name__}")

@@ -20,13 +20,14 @@ than ``--fail-on-regression``; 2 — bad usage or an unreadable, malformed or wr
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
 
 from .._native import Comparison, Stats, _format_duration, compare
 from .files import FileError, load_stats
 from .options import add_noise_option, parse_percent
-from . import gate
+from . import gate, history
 from .status import EXIT_OK, EXIT_REGRESSION, describe, fail
 
 EXAMPLE = """example:
@@ -46,7 +47,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    cmp.add_argument("old", help="baseline: a Stats JSON file (one document or a list)")
+    cmp.add_argument("old", help="baseline: a Stats JSON file (one document or a list), or a "
+                     "results history directory (its newest run)")
     cmp.add_argument("new", help="candidate: a Stats JSON file (one document or a list)")
     cmp.add_argument(
         "--fail-on-regression",
@@ -112,7 +114,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     and a comparison of no result are errors; every result not compared is listed on stderr."""
     threshold = args.fail_on_regression
     absent = gate.absent(args.old)
-    if absent is not None and args.missing == "ok":
+    if absent is not None:
+        if args.missing != "ok":
+            return fail(f"{args.old}: the baseline is missing: {absent} (--missing=ok lets a "
+                        "project's first run pass without one)")
         try:
             load_stats(args.new)
         except FileError as e:
@@ -120,10 +125,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print(f"no baseline ({absent}): nothing compared; passing as --missing=ok asks", file=out)
         return EXIT_OK
     try:
-        old, new = load_stats(args.old), load_stats(args.new)
+        old_path = args.old
+        if history.is_history(old_path) and os.path.isdir(old_path):
+            old_path = history.run_files(old_path)[-1]
+        old, new = load_stats(old_path), load_stats(args.new)
+    except OSError as e:
+        return fail(describe(e))
     except FileError as e:
-        hint = " (--missing=ok lets a first run pass without a baseline)" if absent else ""
-        return fail(describe(e) + hint)
+        return fail(describe(e))
     pairs = pair(old, new)
     paired = {id(c) for _, c in pairs}
     baseline_names = {b.name for b, _ in pairs}

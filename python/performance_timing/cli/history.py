@@ -19,8 +19,8 @@ import argparse
 import datetime
 import json
 import os
+import secrets
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from typing import Any, NamedTuple, TextIO
 
@@ -89,7 +89,8 @@ def documents(results: Iterable[Stats], extra: dict[str, dict[str, Any]] | None 
 def save(path: str, results: list[Stats], extra: dict[str, dict[str, Any]] | None = None) -> str:
     """Writes ``results`` to the file ``path``, or adds a run to the history when ``path`` is a
     directory (see :func:`is_history`). Returns the path written. The file is written whole
-    (to a temporary file, then renamed) or not at all."""
+    (to a temporary file, then renamed) or not at all, with the permissions the process's
+    umask gives a new file (as for every file the package writes: 0644 under umask 022)."""
     text = documents(results, extra)
     if is_history(path):
         os.makedirs(path, exist_ok=True)
@@ -97,7 +98,7 @@ def save(path: str, results: list[Stats], extra: dict[str, dict[str, Any]] | Non
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         path = os.path.join(path, f"{now}-{commit}.json" if commit else f"{now}.json")
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".pt-", suffix=".json", dir=directory)
+    fd, tmp = _create_beside(directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -106,6 +107,19 @@ def save(path: str, results: list[Stats], extra: dict[str, dict[str, Any]] | Non
         os.unlink(tmp)
         raise
     return path
+
+
+def _create_beside(directory: str) -> tuple[int, str]:
+    """A new, empty temporary file in ``directory``: ``(fd, path)``. Created with mode 0666
+    less the umask, as ``open()`` would (``tempfile.mkstemp`` makes 0600 files, which readers
+    of CI artifacts cannot read)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = os.path.join(directory, f".pt-{os.getpid()}-{secrets.token_hex(6)}.json")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def run_files(directory: str) -> list[str]:
@@ -188,7 +202,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Prints the history in ``args.directory``; returns the exit status."""
     directory = args.directory
     if not os.path.exists(directory):
-        return fail(f"{directory}: no such directory")
+        return fail(f"{directory}: No such file or directory")
     if not os.path.isdir(directory):
         return fail(f"{directory}: a file, not a history directory (show prints a file; "
                     f"{PATH_RULE})")

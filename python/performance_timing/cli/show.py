@@ -1,7 +1,8 @@
 """``python -m performance_timing show FILE.json``: print a saved result.
 
 A file of one ``Stats`` prints as a block (median with its 95 % interval, min, ops/s, samples,
-warnings), a list of ``Stats`` as a table, a profile snapshot (``run --json``,
+warnings), a list of ``Stats`` as a table (names in natural order: ``test_x[2]`` before
+``test_x[10]``, as in the pytest plugin's table), a profile snapshot (``run --json``,
 ``Snapshot.to_json()``) as the profile table. Exit status 0, or 2 for an unreadable or
 malformed file.
 """
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if len(results) == 1:
         print(_format.stats_block(results[0]), file=out)
     else:
+        results.sort(key=lambda s: _format.natural_key(s.name))   # as the pytest table
         print(table(results), file=out)
         for s in results:
             for warning in s.warnings:

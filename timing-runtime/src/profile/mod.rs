@@ -17,16 +17,20 @@
 //! empty profile of its own (see `fork.rs`).
 //!
 //! ```
-//! use timing_runtime::profile;
+//! use timing_runtime::{profile, timed};
 //!
-//! static SITE: profile::CallSite =
-//!     profile::CallSite::new(Some("doc_example"), module_path!(), file!(), line!(), || "");
+//! #[timed(name = "doc_example")]
+//! fn step() {}
+//!
 //! for _ in 0..3 {
-//!     let _guard = profile::Guard::enter(&SITE);
+//!     step();
 //! }
 //! let snap = profile::snapshot();
 //! assert_eq!(snap.get("doc_example").unwrap().calls(), 3);
 //! ```
+//!
+//! [`CallSite`] and [`Guard`] are what `#[timed]` expands to; use them directly only for a
+//! call site the macro cannot mark.
 
 pub mod callsite;
 mod control;
