@@ -90,7 +90,7 @@ def help_of(*command: str) -> str:
 
 
 def test_the_path_rule_is_in_every_help_text_and_the_example_works(tmp_path, capsys):
-    for command in (["history"], ["timeit"]):
+    for command in (["history"], ["timeit"], ["compare"]):
         help_of(*command)
         text = " ".join(capsys.readouterr().out.split())
         assert "is an existing directory, or ends in '/', is a history directory" in text, text
@@ -296,3 +296,15 @@ def test_cargo_manifests_carry_no_placeholder_address():
         if "Cargo.toml" in names:
             with open(os.path.join(folder, "Cargo.toml"), encoding="utf-8") as f:
                 assert "example.invalid" not in f.read(), folder
+
+
+# --- item 11: the README's first-call figures come from this script ---------------------------
+
+def test_first_call_script_measures_in_fresh_processes():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = subprocess.run([sys.executable, os.path.join(root, "benchmarks", "first_call.py"),
+                        "--processes", "2", "--calls", "50"], capture_output=True, text=True,
+                       timeout=120, check=True)
+    rows = [line for line in r.stdout.splitlines() if line.startswith("| 1 ") or line.startswith("| 2 ")]
+    assert len(rows) == 2 and all(" ns |" in row for row in rows)
+    assert "first call is the max in" in r.stdout

@@ -48,7 +48,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cmp.add_argument("old", help="baseline: a Stats JSON file (one document or a list), or a "
-                     "results history directory (its newest run)")
+                     f"results history directory (its newest run); {history.PATH_RULE}")
     cmp.add_argument("new", help="candidate: a Stats JSON file (one document or a list)")
     cmp.add_argument(
         "--fail-on-regression",

@@ -47,7 +47,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     f"gets a new <timestamp>-<commit>.json (a results history); {PATH_RULE}")
     group.addoption("--pt-compare", metavar="PATH",
                     help="compare each result with the same-named one in PATH (a results "
-                    "file, or the newest run of a history directory)")
+                    f"file, or the newest run of a history directory); {PATH_RULE}")
     group.addoption("--pt-fail-on-regression", metavar="PERCENT", type=parse_percent,
                     help="fail a test whose result compare finds slower than --pt-compare's "
                     "by more than PERCENT (e.g. 5%%); a missing baseline, or a session that "
