@@ -466,3 +466,10 @@ def test_x({fx}, fake_clock, n):
     result = run(pytester, OURS, source, "--pt-save", str(pytester.path / "s.json"))
     rows = [line.split("|")[1].strip() for line in result.stdout.lines if line.startswith("| test_")]
     assert rows == [f"test_bench.py::test_x[{n}]" for n in (1, 2, 10, 100)], rows
+
+
+def test_pt_disable_switches_the_gate_off_missing_baseline_included(pytester):
+    result = run(pytester, OURS, GATED, "--pt-disable", "--pt-compare",
+                 str(pytester.path / "nothere") + "/", *GATE)
+    assert result.ret == pytest.ExitCode.OK
+    assert "nothing to compare with" in result.stdout.str()

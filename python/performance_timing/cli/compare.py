@@ -147,8 +147,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return fail(f"{args.old} vs {args.new}: {describe(e)}")
     if rows:
         print(table(rows), file=out)
-    for _, _, c in rows:
-        for warning in c.warnings:
+    for _, _, result in rows:
+        for warning in result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
     if uncompared:
         print(f"not compared: {gate.plural(len(uncompared), 'result')}", file=sys.stderr)

@@ -27,7 +27,8 @@ from typing import Any, NamedTuple, TextIO
 from .. import _format
 from .._native import Stats, compare
 from .files import load_stats
-from .status import EXIT_OK, describe, fail
+from .status import EXIT_OK, fail
+from .status import describe as describe_error
 
 #: The one rule for a PATH that may be a file or a history directory, in every help text.
 PATH_RULE = ("a PATH that is an existing directory, or ends in '/', is a history directory "
@@ -209,7 +210,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         history = runs(directory)
     except OSError as e:
-        return fail(describe(e))
+        return fail(describe_error(e))
     except (ValueError, TypeError) as e:
         return fail(str(e))
     if not history:

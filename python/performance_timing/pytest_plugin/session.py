@@ -68,7 +68,7 @@ class Session:
             return
         reason = gate.absent(path)
         if reason is not None:
-            gated = self.threshold is not None
+            gated = self.threshold is not None and not self.disabled  # --pt-disable: no gate
             if self.missing_ok or (not gated and history.is_history(path)):
                 self.absent = reason
                 return
@@ -194,7 +194,7 @@ class Session:
     def summary(self) -> list[str]:
         """The lines of the terminal summary: one table, then notes."""
         notes = list(self.notes)
-        if self.absent is not None and self.threshold is None:
+        if self.absent is not None and (self.threshold is None or self.disabled):
             notes.insert(0, f"{self.absent}: nothing to compare with")
         if not self.results:
             return notes

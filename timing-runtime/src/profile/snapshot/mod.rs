@@ -102,9 +102,12 @@ impl Snapshot {
     /// a::load();
     /// b::load();
     /// let snap = profile::snapshot();
+    /// let here = module_path!();
     /// let err = snap.lookup("load").unwrap_err();
-    /// assert!(err.to_string().contains("rust_out::a::load"), "{err}");
-    /// assert_eq!(snap.lookup("rust_out::b::load").unwrap().module_path(), "rust_out::b");
+    /// assert!(err.to_string().contains(&format!("{here}::a::load")), "{err}");
+    /// let b = snap.lookup(&format!("{here}::b::load")).unwrap();
+    /// assert_eq!(b.module_path(), format!("{here}::b"));
+    /// assert!(snap.get("load").is_none()); // ambiguous
     /// ```
     pub fn lookup(&self, name: &str) -> Result<&Record, LookupError> {
         let mut named = self.records.iter().filter(|r| r.name == name);
