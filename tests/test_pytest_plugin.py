@@ -469,7 +469,7 @@ def test_x({fx}, fake_clock, n):
 
 
 def test_pt_disable_switches_the_gate_off_missing_baseline_included(pytester):
-    result = run(pytester, OURS, GATED, "--pt-disable", "--pt-compare",
+    result = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-disable", "--pt-compare",
                  str(pytester.path / "nothere") + "/", *GATE)
     assert result.ret == pytest.ExitCode.OK
     assert "nothing to compare with" in result.stdout.str()

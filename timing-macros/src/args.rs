@@ -16,7 +16,8 @@ pub(crate) struct TimedArgs {
 }
 
 /// The one form every argument error message suggests.
-const EXPECTED: &str = "expected `#[timed]`, `#[timed(name = \"...\")]` or `#[timed(crate = path)]`";
+const EXPECTED: &str =
+    "expected `#[timed]`, `#[timed(name = \"...\")]` or `#[timed(crate = path)]`";
 
 impl TimedArgs {
     /// Parses the attribute arguments; every error is spanned at the offending token.
@@ -100,7 +101,10 @@ impl TimedArgs {
         const HINT: &str = "`crate` takes the path of timing-runtime, e.g. `crate = ptime` \
                             for the dependency `ptime = { package = \"timing-runtime\", ... }`";
         if !input.peek(Token![=]) {
-            return Err(syn::Error::new(key.span(), format!("`crate` needs a value: {HINT}")));
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`crate` needs a value: {HINT}"),
+            ));
         }
         input.parse::<Token![=]>()?;
         if input.is_empty() || input.peek(Token![,]) {

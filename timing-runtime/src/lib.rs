@@ -22,14 +22,16 @@
 //!     parse(input).iter().sum()
 //! }
 //!
-//! for _ in 0..100 {
-//!     assert_eq!(total("1, 2, 3"), 6);
-//! }
-//! let snap = profile::snapshot();
-//! println!("{snap}"); // the table: name, calls, total, self, mean, p50, p99, % self
-//! assert_eq!(snap.get("parse").unwrap().calls(), 100);
-//! for record in &snap {
-//!     println!("{}: {} calls, self {:?}", record.name(), record.calls(), record.self_time());
+//! fn main() {
+//!     for _ in 0..100 {
+//!         assert_eq!(total("1, 2, 3"), 6);
+//!     }
+//!     let snap = profile::snapshot();
+//!     println!("{snap}"); // the table: name, calls, total, self, mean, p50, p99, % self
+//!     assert_eq!(snap.get("parse").unwrap().calls(), 100);
+//!     for record in &snap {
+//!         println!("{}: {} calls, self {:?}", record.name(), record.calls(), record.self_time());
+//!     }
 //! }
 //! ```
 //!

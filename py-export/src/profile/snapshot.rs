@@ -209,7 +209,10 @@ impl PySnapshot {
             return Ok(false);
         }
         let key = args::string(name, "name")?;
-        Ok(!matches!(self.inner.lookup(&key), Err(LookupError::NotFound(_))))
+        Ok(!matches!(
+            self.inner.lookup(&key),
+            Err(LookupError::NotFound(_))
+        ))
     }
 
     /// Whether ``other`` is a ``Snapshot`` with the same records (figures and histograms,

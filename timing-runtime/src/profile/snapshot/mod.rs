@@ -99,20 +99,25 @@ impl Snapshot {
     ///
     /// mod a { #[timing_runtime::timed] pub fn load() {} }
     /// mod b { #[timing_runtime::timed] pub fn load() {} }
-    /// a::load();
-    /// b::load();
-    /// let snap = profile::snapshot();
-    /// let here = module_path!();
-    /// let err = snap.lookup("load").unwrap_err();
-    /// assert!(err.to_string().contains(&format!("{here}::a::load")), "{err}");
-    /// let b = snap.lookup(&format!("{here}::b::load")).unwrap();
-    /// assert_eq!(b.module_path(), format!("{here}::b"));
-    /// assert!(snap.get("load").is_none()); // ambiguous
+    ///
+    /// fn main() {
+    ///     a::load();
+    ///     b::load();
+    ///     let snap = profile::snapshot();
+    ///     let here = module_path!();
+    ///     let err = snap.lookup("load").unwrap_err();
+    ///     assert!(err.to_string().contains(&format!("{here}::a::load")), "{err}");
+    ///     let b = snap.lookup(&format!("{here}::b::load")).unwrap();
+    ///     assert_eq!(b.module_path(), format!("{here}::b"));
+    ///     assert!(snap.get("load").is_none()); // ambiguous
+    /// }
     /// ```
     pub fn lookup(&self, name: &str) -> Result<&Record, LookupError> {
         let mut named = self.records.iter().filter(|r| r.name == name);
         if let Some(first) = named.next() {
-            let others: Vec<&Record> = named.filter(|r| r.module_path != first.module_path).collect();
+            let others: Vec<&Record> = named
+                .filter(|r| r.module_path != first.module_path)
+                .collect();
             if others.is_empty() {
                 return Ok(first);
             }
