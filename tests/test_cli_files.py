@@ -112,8 +112,11 @@ def test_bad_contents_exit_2_with_one_line(tmp_path, good, content, reason):
 def test_unreadable_files_exit_2_naming_the_file(tmp_path, good):
     line = one_error_line(run("compare", good, str(tmp_path / "missing.json")))
     assert line == f"error: {tmp_path / 'missing.json'}: No such file or directory"
-    line = one_error_line(run("compare", str(tmp_path), good))
+    line = one_error_line(run("compare", good, str(tmp_path)))
     assert line == f"error: {tmp_path}: Is a directory"
+    # A missing baseline says so (a baseline directory is a results history: its newest run).
+    line = one_error_line(run("compare", str(tmp_path / "missing.json"), good))
+    assert line.startswith(f"error: {tmp_path / 'missing.json'}: the baseline is missing: no file")
 
 
 def test_files_larger_than_the_limit_are_refused(tmp_path, good, monkeypatch, capsys):

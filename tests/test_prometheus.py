@@ -225,7 +225,8 @@ def test_serve_metrics_serves_the_profile_until_closed():
 
 
 def test_serve_metrics_as_context_manager_and_on_ipv6():
-    with pt.serve_metrics(0, addr="localhost") as server:
+    with pt.serve_metrics(0, addr="localhost") as server:   # the one host name accepted
+        assert server.addr == "127.0.0.1"
         assert get(server.url)[0] == 200
     assert server.closed
     if not socket.has_ipv6:
@@ -248,7 +249,7 @@ def test_serve_metrics_as_context_manager_and_on_ipv6():
         (True, "127.0.0.1", TypeError, "port must be an integer"),
         (2**70, "127.0.0.1", ValueError, "port must be between 0 and 65535, got 1180591620717411303424"),
         (0, "nonsense", ValueError, "addr must be an IP address"),
-        (0, "example.com", ValueError, "addr must be an IP address"),
+        (0, "example.com", ValueError, "or 'localhost' (no other host name is looked up)"),
         (0, 127, TypeError, "addr must be a str"),
     ],
 )

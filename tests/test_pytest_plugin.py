@@ -314,3 +314,162 @@ def test_rounds({fx}):
     candidate = Stats.from_samples(saved.samples, name=saved.name)
     assert pt.compare(saved, candidate).method == "unpaired"  # the reference is what changes it
     assert pt.compare(saved, saved).method == "reference"
+
+
+# --- the gate never passes silently (issue 20, item 1) ----------------------------------------
+
+OURS = (("-p", "no:benchmark"), "benchmark")
+GATE = ("--pt-fail-on-regression", "5%")
+OPT_OUT = "--pt-compare-missing=ok"
+
+
+def baseline_forms(tmp) -> dict[str, tuple[str, str]]:
+    """Every form of a missing or unreadable baseline: ``{form: (path, text the error says)}``."""
+    (tmp / "empty_dir").mkdir()
+    (tmp / "empty_list.json").write_text("[]")
+    (tmp / "garbage.json").write_bytes(b"\xff\xfe not json")
+    return {
+        "no directory": (str(tmp / "nothere") + "/", "no directory"),
+        "empty directory": (str(tmp / "empty_dir"), "no earlier run (*.json) in the directory"),
+        "missing file": (str(tmp / "missing.json"), "no file"),
+        "empty file": (str(tmp / "empty_list.json"), "holds no results (an empty list)"),
+        "unreadable file": (str(tmp / "garbage.json"), "garbage.json:1:1: not UTF-8 text"),
+    }
+
+
+@pytest.mark.parametrize("form", ["no directory", "empty directory", "missing file", "empty file",
+                                  "unreadable file"])
+def test_gate_with_a_missing_or_unreadable_baseline_is_an_error(pytester, form):
+    path, says = baseline_forms(pytester.path)[form]
+    result = run(pytester, OURS, "FACTOR = 5\n" + GATED, "--pt-compare", path, *GATE)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+    err = result.stderr.str()
+    assert says in err, err
+    if form != "unreadable file":
+        assert "the baseline is missing" in err and OPT_OUT in err
+
+
+@pytest.mark.parametrize("form", ["no directory", "empty directory", "missing file", "empty file"])
+def test_opt_out_lets_a_first_run_pass_and_says_so(pytester, form):
+    path, says = baseline_forms(pytester.path)[form]
+    result = run(pytester, OURS, "FACTOR = 5\n" + GATED, "--pt-compare", path, *GATE, OPT_OUT)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.assert_outcomes(passed=2)
+    text = result.stdout.str()
+    assert "the regression gate compared nothing: no baseline (" in text and says in text, text
+    assert "passing as --pt-compare-missing=ok asks" in text
+
+
+@pytest.mark.parametrize("form", ["not UTF-8", "symlink loop"])
+def test_opt_out_does_not_excuse_an_unreadable_baseline(pytester, form):
+    # Two files nobody can read, root included (a mode-000 file: the test below).
+    if form == "symlink loop":
+        loop = pytester.path / "loop.json"
+        loop.symlink_to(loop)
+        path, says = str(loop), "loop.json: Too many levels of symbolic links"
+    else:
+        path, says = baseline_forms(pytester.path)["unreadable file"]
+    for extra in ((), (OPT_OUT,)):
+        result = run(pytester, OURS, GATED, "--pt-compare", path, *GATE, *extra)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        assert says in result.stderr.str(), result.stderr.str()
+
+
+def test_a_file_without_read_permission_is_an_error_even_with_the_opt_out(pytester):
+    import os
+
+    base = pytester.path / "locked.json"
+    baseline(base, [("test_bench.py::test_work", 20)])
+    base.chmod(0)
+    try:
+        if os.access(base, os.R_OK):
+            pytest.skip("running as root: a mode-000 file is still readable")
+        for extra in ((), (OPT_OUT,)):
+            result = run(pytester, OURS, GATED, "--pt-compare", str(base), *GATE, *extra)
+            assert result.ret == pytest.ExitCode.USAGE_ERROR
+            assert "locked.json: Permission denied" in result.stderr.str()
+    finally:
+        base.chmod(0o644)
+
+
+def test_without_a_gate_a_missing_history_is_a_note(pytester):
+    result = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-compare", str(pytester.path / "new") + "/")
+    assert result.ret == 0
+    assert "nothing to compare with" in result.stdout.str()
+
+
+def test_a_gated_session_that_compared_nothing_fails(pytester):
+    base = baseline(pytester.path / "base.json", [("test_other.py::test_gone", 20)])
+    result = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-compare", base, *GATE)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(passed=2)                 # no test failed: the session did
+    text = result.stdout.str()
+    assert "error: the regression gate compared nothing: none of the 2 results is in the " \
+           "baseline" in text, text
+    assert "test_bench.py::test_work: not in the baseline (a new result; not a failure)" in text
+    assert "test_bench.py::test_single: one sample" in text
+    passed = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-compare", base, *GATE, OPT_OUT)
+    assert passed.ret == pytest.ExitCode.OK
+    assert "passing as --pt-compare-missing=ok asks" in passed.stdout.str()
+
+
+def test_a_gated_session_without_any_benchmark_fails(pytester):
+    base = baseline(pytester.path / "base.json", [("test_bench.py::test_work", 20)])
+    result = run(pytester, OURS, "def test_plain():\n    pass\n", "--pt-compare", base, *GATE)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "no benchmark ran in this session" in result.stdout.str()
+
+
+def test_new_tests_are_listed_not_failed_and_the_others_gated(pytester):
+    base = baseline(pytester.path / "base.json", [("test_bench.py::test_work", 20)])
+    source = "FACTOR = 1\n" + GATED + """
+def test_new({fx}, fake_clock):
+    fake_clock(FACTOR)
+    {fx}.pedantic(lambda: None, rounds=20)
+"""
+    result = run(pytester, OURS, source, "--pt-compare", base, *GATE)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    result.assert_outcomes(passed=3)
+    text = result.stdout.str()
+    assert "not compared: 2 results" in text
+    assert "  test_bench.py::test_new: not in the baseline (a new result; not a failure)" in text
+    assert "| test_bench.py::test_work |" in text and "no change" in text
+
+
+def test_results_in_different_units_fail_the_gate(pytester):
+    path = pytester.path / "base.json"
+    path.write_text(json.dumps([json.loads(Stats.from_samples(
+        [1000.0 + i for i in range(20)], name="test_bench.py::test_work", unit="instructions").to_json())]))
+    result = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-compare", str(path), *GATE)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(passed=1, failed=1)
+    text = result.stdout.str()
+    assert "cannot gate: this result is in unit 's' but the baseline's is in 'instructions'" in text
+    assert "results of different units do not compare" in text
+
+
+def test_saved_message_counts_in_the_singular(pytester):
+    out = pytester.path / "one.json"
+    result = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-save", str(out))
+    assert "saved 1 result to" in result.stdout.str()
+
+
+def test_table_orders_parametrized_ids_naturally(pytester):
+    source = """
+import pytest
+
+@pytest.mark.parametrize("n", [100, 10, 2, 1])
+def test_x({fx}, fake_clock, n):
+    fake_clock(1)
+    {fx}.pedantic(lambda: None, rounds=3)
+"""
+    result = run(pytester, OURS, source, "--pt-save", str(pytester.path / "s.json"))
+    rows = [line.split("|")[1].strip() for line in result.stdout.lines if line.startswith("| test_")]
+    assert rows == [f"test_bench.py::test_x[{n}]" for n in (1, 2, 10, 100)], rows
+
+
+def test_pt_disable_switches_the_gate_off_missing_baseline_included(pytester):
+    result = run(pytester, OURS, "FACTOR = 1\n" + GATED, "--pt-disable", "--pt-compare",
+                 str(pytester.path / "nothere") + "/", *GATE)
+    assert result.ret == pytest.ExitCode.OK
+    assert "nothing to compare with" in result.stdout.str()

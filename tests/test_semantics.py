@@ -302,7 +302,12 @@ def test_empty_profiler_says_so():
 def test_profiler_tiny_durations_stay_readable():
     p = pt.Profiler()
     p.measure("tiny", 0.0000125)
-    assert "0.0000125s" in p.summary()
+    p.measure("tinier", 0.000000427)
+    p.measure("load", 0.5)
+    text = p.summary()
+    assert "tiny: 12.5 µs (" in text and "tinier: 427 ns (" in text
+    assert "load: 0.500s (" in text             # the seed's style from a millisecond on
+    assert "0.0000" not in text
 
 
 # --- memory throughput ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyTuple;
 use timing_runtime::bench::reference::{PYTHON_MIX, Workload};
 use timing_runtime::bench::{
     BenchOptions, PairOptions, Progress, ProgressUpdate, bench_pair_with, bench_with, seed,
@@ -79,7 +80,12 @@ pub fn benchmark_statistical(
     Ok((s.mean, s.median, s.min, s.max))
 }
 
-/// Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration).
+/// Benchmarks ``func(*args)`` and returns its ``Stats`` (seconds per iteration).
+///
+/// Positional ``args`` are passed to every call (``bench(sorted, data)``, as the pytest
+/// fixture's ``benchmark(fn, *args)``); the harness overhead is then measured with a no-op
+/// called with the same arguments. Keyword arguments are ``bench``'s own options: for a
+/// function's keywords use a ``lambda`` or ``functools.partial``.
 ///
 /// Measures the harness overhead with a no-op callable, warms up for ``warmup`` seconds,
 /// grows the calls per sample until one sample lasts at least ``max(min_time, 1000 × clock
@@ -90,13 +96,14 @@ pub fn benchmark_statistical(
 /// terminal and ``progress`` is true. An exception raised by ``func`` propagates unchanged.
 #[pyfunction]
 #[pyo3(
-    signature = (func, *, name = None, warmup = None, min_time = None, max_time = None, samples = None, iterations = None, progress = true),
-    text_signature = "(func, *, name=None, warmup=0.1, min_time=0.0001, max_time=5.0, samples=1000, iterations=None, progress=True)"
+    signature = (func, *call_args, name = None, warmup = None, min_time = None, max_time = None, samples = None, iterations = None, progress = true),
+    text_signature = "(func, *args, name=None, warmup=0.1, min_time=0.0001, max_time=5.0, samples=1000, iterations=None, progress=True)"
 )]
 #[allow(clippy::too_many_arguments)]
 pub fn bench(
     py: Python<'_>,
     func: &Bound<'_, PyAny>,
+    call_args: &Bound<'_, PyTuple>,
     name: Option<&Bound<'_, PyAny>>,
     warmup: Option<&Bound<'_, PyAny>>,
     min_time: Option<&Bound<'_, PyAny>>,
@@ -128,11 +135,21 @@ pub fn bench(
     options.validate().map_err(timing_error)?;
     let (shown, sink) = progress_sink(py, progress)?;
     options.progress = shown;
-    let noop = py.eval(c"lambda: None", None, None)?;
+    let (target, noop) = if call_args.is_empty() {
+        (func.clone(), py.eval(c"lambda: None", None, None)?)
+    } else {
+        // One prepared call each: `partial` passes the arguments from C, for the function and
+        // for the no-op that measures the cost of calling that way.
+        let noop = py.eval(c"lambda *args: None", None, None)?;
+        (
+            with_args(func.clone(), call_args)?,
+            with_args(noop, call_args)?,
+        )
+    };
     let workload = reference_workload(py)?;
     let stats = bench_with(
         &options,
-        sampling_caller(func),
+        sampling_caller(&target),
         sampling_caller(&noop),
         Workload {
             name: PYTHON_MIX.to_owned(),
@@ -281,6 +298,15 @@ fn sampling_caller<'py>(func: &Bound<'py, PyAny>) -> impl FnMut() -> PyResult<()
 }
 
 /// ``func.__qualname__``, else ``__name__``, else ``repr(func)``.
+/// `functools.partial(f, *args)`.
+fn with_args<'py>(f: Bound<'py, PyAny>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+    let py = f.py();
+    let partial = py.import("functools")?.getattr("partial")?;
+    let mut all = vec![f];
+    all.extend(args.iter());
+    partial.call1(PyTuple::new(py, all)?)
+}
+
 fn default_name(func: &Bound<'_, PyAny>) -> String {
     for attr in ["__qualname__", "__name__"] {
         if let Ok(n) = func.getattr(attr).and_then(|n| n.extract::<String>()) {

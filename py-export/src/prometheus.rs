@@ -81,7 +81,9 @@ impl PyMetricsServer {
 /// Serves the global profile in the Prometheus text format at ``http://addr:port/metrics`` from
 /// a background thread (no GIL needed), for a process without a metrics endpoint of its own.
 /// ``port=0`` picks a free port (read ``.port``); ``addr`` is an IP address (``"0.0.0.0"`` for
-/// every interface) and is loopback unless told otherwise. Returns a ``MetricsServer``.
+/// every interface) or ``"localhost"`` (127.0.0.1; no other host name is looked up, so the
+/// address bound is the one written) and is loopback unless told otherwise. Returns a
+/// ``MetricsServer``.
 #[pyfunction]
 #[pyo3(signature = (port, addr = None), text_signature = "(port, addr='127.0.0.1')")]
 pub fn serve_metrics(

@@ -16,6 +16,8 @@ use crate::stats::PyStats;
 /// ``Stats`` in ``results``, a plot of its samples (median, 95 % interval, outliers) and a
 /// summary table, and per ``Comparison`` the two distributions side by side and the ratio with
 /// its interval, coloured by the verdict. ``title`` defaults to ``"Benchmark report"``.
+/// ``results`` is any iterable of them (a list, a tuple, a generator; a set works but its
+/// order is arbitrary), read once; a ``str``, ``bytes`` or non-iterable is a ``TypeError``.
 /// Written to a temporary file, then renamed: on ``OSError`` nothing is left behind.
 #[pyfunction]
 #[pyo3(signature = (results, path, *, title = None))]
@@ -27,7 +29,8 @@ pub fn report(
 ) -> PyResult<()> {
     let not_results = || {
         PyTypeError::new_err(format!(
-            "results must be a list of Stats and/or Comparison, not {}",
+            "results must be an iterable (list, tuple, generator, ...) of Stats and/or \
+             Comparison, not {}",
             args::type_name(results)
         ))
     };

@@ -312,6 +312,14 @@ impl PyStats {
     fn __len__(&self) -> usize {
         self.inner.samples().len()
     }
+    /// The result as a readable block: the median with its 95 % interval, min, ops/s, the
+    /// samples and every warning (what ``print(stats)`` and the command line's ``show`` print).
+    fn summary(&self) -> String {
+        self.inner.summary()
+    }
+    fn __str__(&self) -> String {
+        self.inner.summary()
+    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let (lo, hi) = self.inner.median_ci();
         Ok(format!(

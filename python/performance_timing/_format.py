@@ -6,11 +6,21 @@ Every duration and rate goes through the runtime's one formatter (``_format_dura
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ._native import Stats, _format_duration, _format_rate
 
-__all__ = ["duration", "interval", "markdown", "ops", "printable", "stats_block", "value"]
+__all__ = [
+    "duration",
+    "interval",
+    "markdown",
+    "natural_key",
+    "ops",
+    "printable",
+    "stats_block",
+    "value",
+]
 
 
 def printable(text: str) -> str:
@@ -25,6 +35,18 @@ def printable(text: str) -> str:
 def _cell(text: str) -> str:
     """A Markdown table cell: :func:`printable`, with ``|`` escaped so it cannot split the row."""
     return printable(text).replace("|", "\\|")
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[tuple[int, str], ...], str]:
+    """A sort key that orders the numbers inside names by value: ``test_x[2]`` before
+    ``test_x[10]`` before ``test_x[100]`` (the tables of the pytest plugin and ``show``)."""
+    parts = _DIGITS.split(name)  # text, digits, text, …: the same kinds at the same places
+    # A number compares by its count of digits, then its digits (no int(): any length works).
+    key = tuple((len(p.lstrip("0")), p.lstrip("0")) if i % 2 else (0, p) for i, p in enumerate(parts))
+    return key, name
 
 
 def duration(seconds: float) -> str:
@@ -56,16 +78,7 @@ def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Seque
 
 
 def stats_block(stats: Stats) -> str:
-    """One result as a readable block: median with its interval, min, ops/s, samples, warnings."""
-    low, high = stats.median_ci
-    per_call = " per call" if stats.unit == "s" else ""
-    lines = [
-        printable(stats.name),
-        f"  median  {value(stats, stats.median)}{per_call} (95% CI {interval(stats, low, high)})",
-        f"  min     {value(stats, stats.min)}",
-    ]
-    if stats.unit == "s":
-        lines.append(f"  ops/s   {ops(stats.ops_per_second)}")
-    lines.append(f"  {len(stats)} samples × {stats.iterations_per_sample} calls per sample")
-    lines += [f"  warning: {printable(w)}" for w in stats.warnings]
-    return "\n".join(lines)
+    """One result as a readable block: median with its interval, min, ops/s, samples, warnings
+    (the runtime's ``Stats.summary()``, also what ``print(stats)`` shows), with what a terminal
+    would act on escaped (:func:`printable`, line by line)."""
+    return "\n".join(printable(line) for line in stats.summary().split("\n"))

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``performance_timing._native``."""
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from os import PathLike
 from types import TracebackType
 from typing import Any, SupportsFloat, SupportsIndex, TypeVar, final, overload
@@ -165,6 +165,9 @@ class Record:
     def module_path(self) -> str:
         """Module path of the function."""
     @property
+    def qualified_name(self) -> str:
+        """``"module::name"``: tells apart records of one name from several modules."""
+    @property
     def calls(self) -> int:
         """Number of calls."""
     @property
@@ -194,10 +197,14 @@ class Snapshot:
 
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Record]: ...
-    def __getitem__(self, name: str, /) -> Record: ...
+    def __getitem__(self, name: str, /) -> Record:
+        """The record called ``name`` or ``"module::name"`` (``snap["pkg.b::load"]``);
+        ``KeyError`` when there is none, or when the name is ambiguous (records of that name
+        from several modules: the message lists their qualified names)."""
     def __contains__(self, name: object, /) -> bool: ...
     def get(self, name: str, default: Any | None = None) -> Record | Any | None:
-        """The record called name, or default."""
+        """The record called name (or ``"module::name"``), or default; ``KeyError`` when the
+        name is ambiguous."""
     def names(self) -> list[str]:
         """Names of the records, largest self time first."""
     def threads(self) -> dict[str, list[Record]]:
@@ -526,6 +533,9 @@ class Stats:
         """Where the samples were taken: clock, cpu_count, python, platform, timing_runtime."""
     def percentile(self, q: SupportsFloat) -> float:
         """The ``q``-th percentile, ``0 <= q <= 100`` (linear interpolation)."""
+    def summary(self) -> str:
+        """The result as a readable block (median, interval, min, ops/s, samples, warnings);
+        ``print(stats)`` prints it."""
     def __len__(self) -> int: ...
 
 @final
@@ -573,8 +583,8 @@ class Comparison:
         """What to know about this verdict (e.g. that it ignores drift between runs)."""
 
 def bench(
-    func: Callable[[], object],
-    *,
+    func: Callable[..., object],
+    *args: Any,
     name: str | None = None,
     warmup: SupportsFloat = 0.1,
     min_time: SupportsFloat = 0.0001,
@@ -583,7 +593,7 @@ def bench(
     iterations: SupportsIndex | None = None,
     progress: bool = True,
 ) -> Stats:
-    """Benchmarks ``func()`` and returns its ``Stats`` (seconds per iteration)."""
+    """Benchmarks ``func(*args)`` and returns its ``Stats`` (seconds per iteration)."""
 
 def bench_pair(
     baseline: Callable[[], object],
@@ -628,7 +638,7 @@ def trace(capacity: SupportsIndex = 1000000) -> Trace:
     """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
 
 def report(
-    results: Sequence[Stats | Comparison],
+    results: Iterable[Stats | Comparison],
     path: str | os.PathLike[str],
     *,
     title: str | None = None,

@@ -35,10 +35,18 @@ def _encodable(text: Any) -> Any:
 
 def _decorate(func: F, name: str | None) -> F:
     """Wraps ``func`` so that every call is recorded under ``name`` (default: its
-    ``__qualname__``) in its module; keeps ``classmethod`` / ``staticmethod`` objects."""
+    ``__qualname__``) in its module; keeps ``classmethod`` / ``staticmethod`` objects.
+    A class is a ``TypeError`` (its methods are what can be timed)."""
     if isinstance(func, (classmethod, staticmethod)):
         # Time the underlying function and keep the descriptor kind.
         return type(func)(_decorate(func.__func__, name))  # type: ignore[return-value]
+    if isinstance(func, type):
+        # A wrapper function would replace the class: isinstance() and subclassing would
+        # fail far from here. Rust's #[timed] refuses the same at compile time.
+        raise TypeError(
+            f"timed cannot decorate a class ({func.__qualname__}): decorate its methods, "
+            f"or time a block with `with timed(\"{func.__name__}\"):`"
+        )
     if not callable(func):
         raise TypeError(f"timed can only decorate a callable, not {type(func).__name__}")
     import functools

@@ -118,6 +118,10 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> syn::Result<ItemFn> {
         Some(name) => quote!(::core::option::Option::Some(#name)),
         None => quote!(::core::option::Option::None),
     };
+    let krate = match &args.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::timing_runtime),
+    };
     // `__timed_path` is a function item nested in the instrumented function, so its
     // `type_name` is the instrumented function's path plus `::__timed_path`; the static is
     // one per call site (generic functions share it across instantiations).
@@ -127,8 +131,8 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> syn::Result<ItemFn> {
             ::core::any::type_name_of_val(&__timed_path)
         }
         #[allow(non_upper_case_globals, clippy::missing_docs_in_private_items)]
-        static __TIMED_SITE: ::timing_runtime::__private::CallSite =
-            ::timing_runtime::__private::CallSite::new(
+        static __TIMED_SITE: #krate::__private::CallSite =
+            #krate::__private::CallSite::new(
                 #name,
                 ::core::module_path!(),
                 #file,
@@ -143,7 +147,7 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> syn::Result<ItemFn> {
         let body = quote! {
             {
                 #site
-                ::timing_runtime::__private::TimedFuture::new(
+                #krate::__private::TimedFuture::new(
                     &__TIMED_SITE,
                     async move { #(#stmts)* },
                 )
@@ -158,7 +162,7 @@ fn instrument(args: &TimedArgs, mut func: ItemFn) -> syn::Result<ItemFn> {
         let prefix: syn::Block = syn::parse2(quote! {
             {
                 #site
-                let #guard = ::timing_runtime::__private::Guard::enter(&__TIMED_SITE);
+                let #guard = #krate::__private::Guard::enter(&__TIMED_SITE);
             }
         })?;
         func.block.stmts.splice(0..0, prefix.stmts);

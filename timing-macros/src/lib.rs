@@ -1,7 +1,8 @@
 //! The `#[timed]` attribute macro of performance_timing.
 //!
 //! Use it through `timing-runtime`, which re-exports it as `timing_runtime::timed` (the code it
-//! generates names `::timing_runtime::__private` items, so `timing-runtime` must be a dependency).
+//! generates names `::timing_runtime::__private` items, so `timing-runtime` must be a
+//! dependency; under another name, say where it is with `#[timed(crate = path)]`).
 //!
 //! ```
 //! use timing_runtime::timed;
@@ -36,6 +37,11 @@ use proc_macro::TokenStream;
 /// * `#[timed]`: the recorded name is derived from the function's path (methods keep their
 ///   type, so `Parser::new` and `Lexer::new` are two entries).
 /// * `#[timed(name = "…")]`: records under the given (non-empty) name.
+/// * `#[timed(crate = path)]`: the generated code names `path::__private` instead of
+///   `::timing_runtime::__private` — for a renamed dependency
+///   (`ptime = { package = "timing-runtime", … }` → `#[ptime::timed(crate = ptime)]`) or a
+///   re-export from another crate; as serde's and tracing's `crate` options. Combines with
+///   `name`: `#[timed(name = "parse", crate = ptime)]`.
 ///
 /// Works on free functions, inherent and trait-impl methods, generic and `unsafe` functions,
 /// and `async fn` (timed from the first poll to completion; the future stays `Send` when the

@@ -8,4 +8,9 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/*.rs");
     cases.compile_fail("tests/ui/fail/*.rs");
+    // Errors of the generated code itself (a `crate = path` that names nothing): with the
+    // feature `disabled` the item is emitted as written, so there is nothing to fail.
+    if !cfg!(feature = "disabled") {
+        cases.compile_fail("tests/ui/fail_instrumented/*.rs");
+    }
 }

@@ -123,6 +123,24 @@ pub fn rate(per_second: f64, unit: &str) -> String {
     )
 }
 
+/// A figure in `unit`: a [`duration`] for seconds (`"s"`), else four significant digits and
+/// the unit (`1234 instructions`, `0.5000 B/s`).
+///
+/// ```
+/// use timing_runtime::format::value;
+/// assert_eq!(value(3.48e-5, "s"), "34.8 µs");
+/// assert_eq!(value(1234.0, "instructions"), "1234 instructions");
+/// ```
+pub fn value(figure: f64, unit: &str) -> String {
+    if unit == "s" {
+        duration(figure)
+    } else if figure.is_finite() {
+        format!("{} {unit}", significant(figure, 4))
+    } else {
+        format!("{figure} {unit}")
+    }
+}
+
 /// `part` as a percentage of `total` (0 when `total` is 0).
 ///
 /// ```
@@ -137,8 +155,9 @@ pub fn percent(part: f64, total: f64) -> f64 {
     }
 }
 
-/// Seconds in the seed's fixed style: three decimals and an `s` (`0.500s`), or three
-/// significant digits where three decimals would show only zeros (`0.0000125s`).
+/// Seconds in the seed's fixed style from a millisecond on: three decimals and an `s`
+/// (`0.500s`); a shorter duration, where three decimals would show only zeros, as
+/// [`duration`] writes it (`12.5 µs`, `427 ns`), like every other figure.
 ///
 /// This is the format of `Profiler.summary()` lines (`load: 0.500s (25.0%)`), which the
 /// product's seed document shows and users may parse; everything else uses [`duration`].
@@ -146,15 +165,16 @@ pub fn percent(part: f64, total: f64) -> f64 {
 /// ```
 /// use timing_runtime::format::seconds;
 /// assert_eq!(seconds(0.5), "0.500s");
-/// assert_eq!(seconds(0.000_012_5), "0.0000125s");
+/// assert_eq!(seconds(0.001), "0.001s");
+/// assert_eq!(seconds(0.000_012_5), "12.5 µs");
+/// assert_eq!(seconds(0.000_000_427), "427 ns");
 /// assert_eq!(seconds(0.0), "0.000s");
 /// ```
 pub fn seconds(secs: f64) -> String {
     if secs == 0.0 || secs.abs() >= 1e-3 || !secs.is_finite() {
         return format!("{secs:.3}s");
     }
-    let decimals = (2 - secs.abs().log10().floor() as i32).clamp(3, 12) as usize;
-    format!("{secs:.decimals$}s")
+    duration(secs)
 }
 
 /// `value` rounded to `digits` significant digits.

@@ -1,5 +1,47 @@
 //! Timing, benchmarking and profiling for Rust, the core of `performance_timing`.
 //!
+//! # Quick start
+//!
+//! ```toml
+//! [dependencies]
+//! timing-runtime = { path = "../performance_timing/timing-runtime" }  # or a git = "…" URL
+//! ```
+//!
+//! Mark functions with [`#[timed]`](timed), run them, then read the profile:
+//!
+//! ```
+//! use timing_runtime::{profile, timed};
+//!
+//! #[timed]
+//! fn parse(input: &str) -> Vec<u64> {
+//!     input.split(',').map(|s| s.trim().parse().unwrap()).collect()
+//! }
+//!
+//! #[timed]
+//! fn total(input: &str) -> u64 {
+//!     parse(input).iter().sum()
+//! }
+//!
+//! fn main() {
+//!     for _ in 0..100 {
+//!         assert_eq!(total("1, 2, 3"), 6);
+//!     }
+//!     let snap = profile::snapshot();
+//!     println!("{snap}"); // the table: name, calls, total, self, mean, p50, p99, % self
+//!     assert_eq!(snap.get("parse").unwrap().calls(), 100);
+//!     for record in &snap {
+//!         println!("{}: {} calls, self {:?}", record.name(), record.calls(), record.self_time());
+//!     }
+//! }
+//! ```
+//!
+//! To benchmark a closure with statistics, [`bench::bench`] returns [`Stats`] (`println!("{stats}")`
+//! prints median, its 95 % interval, min, ops/s and warnings); [`stats::compare::compare`] gives a verdict
+//! between two of them. Under a renamed dependency (`ptime = { package = "timing-runtime", … }`)
+//! write `#[ptime::timed(crate = ptime)]`.
+//!
+//! # Modules
+//!
 //! Everything here is plain Rust (no Python): the Python module in `py-export` only converts
 //! arguments and maps [`TimingError`] to Python exceptions. The modules follow the stages of
 //! the work, and depend only on those listed before them:
@@ -22,20 +64,6 @@
 //!
 //! * `off`: compile `#[timed]` instrumentation out completely; instrumented functions are
 //!   emitted exactly as written (forwards `timing-macros/disabled`).
-//!
-//! ```
-//! use std::convert::Infallible;
-//! use timing_runtime::bench::benchmark;
-//!
-//! let mut calls = 0;
-//! let result = benchmark("count", 10, || {
-//!     calls += 1;
-//!     Ok::<(), Infallible>(())
-//! })
-//! .unwrap();
-//! assert_eq!(calls, 10);
-//! assert_eq!(result.iterations(), 10);
-//! ```
 
 // Lets `#[timed]` (which names `::timing_runtime`) instrument this crate's own kernels.
 extern crate self as timing_runtime;

@@ -6,7 +6,7 @@ use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyType};
 use timing_runtime::profile::snapshot::RecordDocument;
-use timing_runtime::profile::{Record, Snapshot};
+use timing_runtime::profile::{LookupError, Record, Snapshot};
 
 use crate::errors::timing_error;
 use crate::{args, repr};
@@ -30,6 +30,13 @@ impl PyRecord {
     #[getter]
     fn module_path(&self) -> &str {
         self.inner.module_path()
+    }
+
+    /// ``"module::name"`` (``"pkg.b::load"``): the name ``snap[...]`` takes when records of
+    /// one name come from several modules.
+    #[getter]
+    fn qualified_name(&self) -> String {
+        self.inner.qualified_name()
     }
 
     /// Number of calls.
@@ -97,6 +104,15 @@ impl PyRecord {
             repr::duration(self.inner.total().as_secs_f64()),
             repr::duration(self.inner.self_time().as_secs_f64())
         ))
+    }
+}
+
+/// The ``KeyError`` of a failed lookup: the key itself when nothing has that name (as a dict
+/// says), the runtime's sentence listing the candidates when the name is ambiguous.
+fn lookup_error(key: String, e: LookupError) -> PyErr {
+    match e {
+        LookupError::NotFound(_) => PyKeyError::new_err(key),
+        ambiguous => PyKeyError::new_err(ambiguous.to_string()),
     }
 }
 
@@ -175,20 +191,28 @@ impl PySnapshot {
             .into_any())
     }
 
+    /// The record called ``name``, or ``"module::name"`` (``snap["pkg.b::load"]``):
+    /// ``KeyError`` when there is none, or when records of that name come from several modules
+    /// (the message lists their qualified names).
     fn __getitem__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<Py<PyRecord>> {
         let key = args::string(name, "name")?;
-        match self.inner.get(&key) {
-            Some(r) => self.record(py, r),
-            None => Err(PyKeyError::new_err(key)),
+        match self.inner.lookup(&key) {
+            Ok(r) => self.record(py, r),
+            Err(e) => Err(lookup_error(key, e)),
         }
     }
 
-    /// Whether a record is called ``name``: ``False`` for anything but a ``str``.
+    /// Whether a record is called ``name`` (or ``"module::name"``; one of several of that name
+    /// counts): ``False`` for anything but a ``str``.
     fn __contains__(&self, name: &Bound<'_, PyAny>) -> PyResult<bool> {
         if !name.is_instance_of::<PyString>() {
             return Ok(false);
         }
-        Ok(self.inner.get(&args::string(name, "name")?).is_some())
+        let key = args::string(name, "name")?;
+        Ok(!matches!(
+            self.inner.lookup(&key),
+            Err(LookupError::NotFound(_))
+        ))
     }
 
     /// Whether ``other`` is a ``Snapshot`` with the same records (figures and histograms,
@@ -254,7 +278,8 @@ impl PySnapshot {
         PyList::new(py, items)
     }
 
-    /// The record called ``name``, or ``default`` when there is none.
+    /// The record called ``name`` (or ``"module::name"``), or ``default`` when there is none;
+    /// an ambiguous name is a ``KeyError`` listing the qualified names, as for ``snap[name]``.
     #[pyo3(signature = (name, default = None))]
     fn get(
         &self,
@@ -262,13 +287,16 @@ impl PySnapshot {
         name: &Bound<'_, PyAny>,
         default: Option<Py<PyAny>>,
     ) -> PyResult<Option<Py<PyAny>>> {
-        match self.inner.get(&args::string(name, "name")?) {
-            Some(r) => Ok(Some(self.record(py, r)?.into_any())),
-            None => Ok(default),
+        let key = args::string(name, "name")?;
+        match self.inner.lookup(&key) {
+            Ok(r) => Ok(Some(self.record(py, r)?.into_any())),
+            Err(LookupError::NotFound(_)) => Ok(default),
+            Err(e) => Err(lookup_error(key, e)),
         }
     }
 
-    /// Names of the records, largest self time first.
+    /// Names of the records, largest self time first (plain names: records of one name in
+    /// several modules appear once each; ``Record.module_path`` tells them apart).
     fn names(&self) -> Vec<String> {
         self.inner
             .records()

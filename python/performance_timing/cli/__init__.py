@@ -25,9 +25,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
+from .._native import __version__
 from . import compare, history, report, run, show, timeit
 from .options import join_negative_values, parse_percent
-from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION
+from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION, describe, fail
 
 __all__ = [
     "EXIT_ERROR",
@@ -40,6 +41,14 @@ __all__ = [
 ]
 
 COMMANDS = (compare, report, timeit, run, show, history)
+
+EXAMPLE = """examples:
+  python -m performance_timing timeit -s "data = list(range(1000))" "sorted(data)"
+  python -m performance_timing run pipeline.py --input data.csv
+  python -m performance_timing compare old.json new.json --fail-on-regression 5%
+
+python -m performance_timing COMMAND --help shows each command's options and examples.
+"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -54,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m performance_timing",
         description="Timing, benchmarking and profiling from the command line.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version",
+                        version=f"performance_timing {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(commands)
@@ -76,6 +89,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - the one place that turns any failure into status 2
-        reason = " ".join(str(e).split()) or "(no message)"
-        print(f"error: {type(e).__name__}: {reason}", file=sys.stderr)
-        return EXIT_ERROR
+        if isinstance(e, OSError):
+            return fail(describe(e))
+        return fail(f"{type(e).__name__}: {describe(e)}")

@@ -20,13 +20,15 @@ than ``--fail-on-regression``; 2 — bad usage or an unreadable, malformed or wr
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
 
 from .._native import Comparison, Stats, _format_duration, compare
 from .files import FileError, load_stats
 from .options import add_noise_option, parse_percent
-from .status import EXIT_ERROR, EXIT_OK, EXIT_REGRESSION
+from . import gate, history
+from .status import EXIT_OK, EXIT_REGRESSION, describe, fail
 
 EXAMPLE = """example:
   python -m performance_timing compare old.json new.json --fail-on-regression 5%
@@ -45,27 +47,34 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    cmp.add_argument("old", help="baseline: a Stats JSON file (one document or a list)")
+    cmp.add_argument("old", help="baseline: a Stats JSON file (one document or a list), or a "
+                     f"results history directory (its newest run); {history.PATH_RULE}")
     cmp.add_argument("new", help="candidate: a Stats JSON file (one document or a list)")
     cmp.add_argument(
         "--fail-on-regression",
         type=parse_percent,
         metavar="PERCENT",
-        help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%)",
+        help="exit with status 1 when a result is slower by more than PERCENT (e.g. 5%%); "
+        "a missing baseline, results in different units or no result compared exit 2",
+    )
+    cmp.add_argument(
+        "--missing",
+        choices=gate.MISSING_CHOICES,
+        default="error",
+        help="ok: a baseline file that does not exist (or holds an empty list) is a first "
+        "run: pass, saying so, instead of exit 2 (default: error)",
     )
     add_noise_option(cmp)
     cmp.set_defaults(run=run)
 
 
 def pair(old: list[Stats], new: list[Stats]) -> list[tuple[Stats, Stats]]:
-    """Baseline/candidate pairs: by name, or the two results of two single-result files."""
+    """Baseline/candidate pairs: by name, or the two results of two single-result files
+    (possibly none: the caller says which results were not compared)."""
     if len(old) == 1 and len(new) == 1:
         return [(old[0], new[0])]
     by_name = {s.name: s for s in old}
-    pairs = [(by_name[s.name], s) for s in new if s.name in by_name]
-    if not pairs:
-        raise ValueError("the two files have no result name in common")
-    return pairs
+    return [(by_name[s.name], s) for s in new if s.name in by_name]
 
 
 def format_value(stats: Stats, value: float) -> str:
@@ -98,22 +107,60 @@ def table(rows: list[tuple[Stats, Stats, Comparison]]) -> str:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Compares the files named by ``args``; returns the exit status."""
-    try:
-        old, new = load_stats(args.old), load_stats(args.new)
-    except FileError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_ERROR
-    try:
-        rows = [(b, c, compare(b, c, noise=args.noise)) for b, c in pair(old, new)]
-    except (ValueError, TypeError) as e:
-        print(f"error: {args.old} vs {args.new}: {' '.join(str(e).split())}", file=sys.stderr)
-        return EXIT_ERROR
-    print(table(rows), file=out)
-    for _, _, c in rows:
-        for warning in c.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    """Compares the files named by ``args``; returns the exit status.
+
+    The gate's rules (:mod:`.gate`): with ``--fail-on-regression``, an absent baseline is an
+    error unless ``--missing=ok``; a baseline that cannot be read, results in different units
+    and a comparison of no result are errors; every result not compared is listed on stderr."""
     threshold = args.fail_on_regression
+    absent = gate.absent(args.old)
+    if absent is not None:
+        if args.missing != "ok":
+            return fail(f"{args.old}: the baseline is missing: {absent} (--missing=ok lets a "
+                        "project's first run pass without one)")
+        try:
+            load_stats(args.new)
+        except FileError as e:
+            return fail(describe(e))
+        print(f"no baseline ({absent}): nothing compared; passing as --missing=ok asks", file=out)
+        return EXIT_OK
+    try:
+        old_path = args.old
+        if history.is_history(old_path) and os.path.isdir(old_path):
+            old_path = history.run_files(old_path)[-1]
+        old, new = load_stats(old_path), load_stats(args.new)
+    except OSError as e:
+        return fail(describe(e))
+    except FileError as e:
+        return fail(describe(e))
+    pairs = pair(old, new)
+    paired = {id(c) for _, c in pairs}
+    baseline_names = {b.name for b, _ in pairs}
+    uncompared = [(s.name, gate.NEW) for s in new if id(s) not in paired]
+    only_old = [s.name for s in old if s.name not in baseline_names]
+    mixed = [(b, c) for b, c in pairs if b.unit != c.unit]
+    for b, c in mixed:
+        uncompared.append((c.name, gate.different_units(b.unit, c.unit)))
+    try:
+        rows = [(b, c, compare(b, c, noise=args.noise)) for b, c in pairs if b.unit == c.unit]
+    except (ValueError, TypeError) as e:
+        return fail(f"{args.old} vs {args.new}: {describe(e)}")
+    if rows:
+        print(table(rows), file=out)
+    for _, _, result in rows:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    if uncompared:
+        print(f"not compared: {gate.plural(len(uncompared), 'result')}", file=sys.stderr)
+        for name, why in uncompared:
+            print(f"  {name}: {why}", file=sys.stderr)
+    if only_old:
+        print(f"in the baseline only (not in {args.new}): {', '.join(only_old)}", file=sys.stderr)
+    if mixed and (threshold is not None or not rows):
+        return fail(f"{args.old} vs {args.new}: {gate.plural(len(mixed), 'result')} in "
+                    "different units cannot be compared")
+    if not rows:
+        return fail(f"{args.old} vs {args.new}: no result compared")
     if threshold is None:
         return EXIT_OK
     regressions = [

@@ -3,8 +3,9 @@
 A **results history** is a directory of runs, one file per run named
 ``<UTC timestamp>-<git commit>.json`` (``20250601T120000.123456Z-3f2a1bc09d4e.json``; without
 the commit part outside a git checkout), each holding a JSON list of ``Stats`` documents.
-``pytest --pt-save DIR`` and ``timeit --json DIR`` add a run when given a directory;
-:func:`save` writes one, :func:`runs` lists them oldest first.
+``pytest --pt-save DIR/`` and ``timeit --json DIR/`` add a run when given a directory
+(:data:`PATH_RULE`: an existing directory, or a path ending in ``/``); :func:`save` writes one,
+:func:`runs` lists them oldest first.
 
 The command prints, for each benchmark, its median and the median's 95 % interval in every run
 that has it, oldest first, and the ``compare`` verdict against the run before, flagging the
@@ -18,8 +19,8 @@ import argparse
 import datetime
 import json
 import os
+import secrets
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from typing import Any, NamedTuple, TextIO
 
@@ -27,11 +28,19 @@ from .. import _format
 from .._native import Stats, compare
 from .files import load_stats
 from .status import EXIT_OK, fail
+from .status import describe as describe_error
 
-EXAMPLE = """examples:
-  pytest --pt-save .benchmarks          # add a run to the history in .benchmarks/
+#: The one rule for a PATH that may be a file or a history directory, in every help text.
+PATH_RULE = ("a PATH that is an existing directory, or ends in '/', is a history directory "
+             "(created when needed); any other PATH is a file")
+
+EXAMPLE = f"""examples:
+  pytest --pt-save .benchmarks/         # add a run to the history in .benchmarks/
   python -m performance_timing history .benchmarks
   python -m performance_timing history .benchmarks --name test_sort
+
+{PATH_RULE}: without the trailing '/' a first
+pytest --pt-save .benchmarks writes a file named .benchmarks.
 """
 
 
@@ -81,7 +90,8 @@ def documents(results: Iterable[Stats], extra: dict[str, dict[str, Any]] | None 
 def save(path: str, results: list[Stats], extra: dict[str, dict[str, Any]] | None = None) -> str:
     """Writes ``results`` to the file ``path``, or adds a run to the history when ``path`` is a
     directory (see :func:`is_history`). Returns the path written. The file is written whole
-    (to a temporary file, then renamed) or not at all."""
+    (to a temporary file, then renamed) or not at all, with the permissions the process's
+    umask gives a new file (as for every file the package writes: 0644 under umask 022)."""
     text = documents(results, extra)
     if is_history(path):
         os.makedirs(path, exist_ok=True)
@@ -89,7 +99,7 @@ def save(path: str, results: list[Stats], extra: dict[str, dict[str, Any]] | Non
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
         path = os.path.join(path, f"{now}-{commit}.json" if commit else f"{now}.json")
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".pt-", suffix=".json", dir=directory)
+    fd, tmp = _create_beside(directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -98,6 +108,19 @@ def save(path: str, results: list[Stats], extra: dict[str, dict[str, Any]] | Non
         os.unlink(tmp)
         raise
     return path
+
+
+def _create_beside(directory: str) -> tuple[int, str]:
+    """A new, empty temporary file in ``directory``: ``(fd, path)``. Created with mode 0666
+    less the umask, as ``open()`` would (``tempfile.mkstemp`` makes 0600 files, which readers
+    of CI artifacts cannot read)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = os.path.join(directory, f".pt-{os.getpid()}-{secrets.token_hex(6)}.json")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def run_files(directory: str) -> list[str]:
@@ -127,14 +150,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd = commands.add_parser(
         "history",
         help="each benchmark's median over the runs of a results history",
-        description="Print each benchmark's median and its 95%% interval in every run of a "
+        description="Print each benchmark's median and its 95% interval in every run of a "
         "results history (a directory given to pytest --pt-save or timeit --json), oldest "
         "first, with compare's verdict against the previous run; runs it says are slower "
         "are flagged.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    cmd.add_argument("directory", metavar="DIR", help="a results history directory")
+    cmd.add_argument("directory", metavar="DIR",
+                     help="a results history directory (written by --pt-save DIR/ or --json DIR/)")
     cmd.add_argument(
         "--name",
         metavar="N",
@@ -177,9 +201,17 @@ def timeline(name: str, history: list[Run]) -> tuple[str, list[str]]:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Prints the history in ``args.directory``; returns the exit status."""
+    directory = args.directory
+    if not os.path.exists(directory):
+        return fail(f"{directory}: No such file or directory")
+    if not os.path.isdir(directory):
+        return fail(f"{directory}: a file, not a history directory (show prints a file; "
+                    f"{PATH_RULE})")
     try:
-        history = runs(args.directory)
-    except (OSError, ValueError, TypeError) as e:
+        history = runs(directory)
+    except OSError as e:
+        return fail(describe_error(e))
+    except (ValueError, TypeError) as e:
         return fail(str(e))
     if not history:
         return fail(f"{args.directory}: no results (*.json) in this directory")

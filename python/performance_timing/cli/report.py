@@ -12,14 +12,13 @@ output path that cannot be written (nothing is left half-written).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from .._native import Comparison, Stats, compare, report
 from .compare import pair
 from .files import load_stats
 from .options import add_noise_option
-from .status import EXIT_ERROR, EXIT_OK
+from .status import EXIT_OK, describe, fail
 
 EXAMPLE = """examples:
   python -m performance_timing report results.json -o report.html
@@ -59,10 +58,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if args.new is None:
             results = list(old)
         else:
-            results = [compare(b, c, noise=args.noise) for b, c in pair(old, load_stats(args.new))]
+            pairs = pair(old, load_stats(args.new))
+            if not pairs:
+                return fail(f"{args.old} vs {args.new}: the two files have no result name in common")
+            results = [compare(b, c, noise=args.noise) for b, c in pairs]
         report(results, args.output, title=args.title)
     except (OSError, ValueError, TypeError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+        return fail(describe(e))
     print(f"wrote {args.output} ({len(results)} result(s)); open it in a browser", file=out)
     return EXIT_OK

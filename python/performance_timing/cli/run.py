@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import performance_timing as pt
 
-from .status import fail
+from .status import describe, fail
 
 NESTED_TRACE = ("performance_timing run --trace/--flamegraph already holds this process's one "
                 "trace session, so the program cannot start its own: run it without those "
@@ -32,6 +32,7 @@ NESTED_TRACE = ("performance_timing run --trace/--flamegraph already holds this 
 EXAMPLE = """examples:
   python -m performance_timing run pipeline.py --input data.csv
   python -m performance_timing run --json profile.json -m mypackage.tool arg
+  # our options go before the program; after it, every argument is the program's own
   python -m performance_timing run --trace trace.json --flamegraph flame.svg pipeline.py
 """
 
@@ -43,7 +44,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="run a Python program and print its profile (timed / #[timed] code) at exit",
         description="Run a Python program as __main__ (like python -m cProfile) with its own "
         "arguments, then print the profile of its timed Python code and #[timed] Rust code. "
-        "Its exit status and exceptions pass through unchanged.",
+        "Its exit status and exceptions pass through unchanged. Our options (--json, "
+        "--trace, --flamegraph, -m) go before the program: everything after script.py is "
+        "the program's own (as with python -m cProfile), so `run script.py --json out.json` "
+        "passes --json to the script; write `run --json out.json script.py`.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -133,7 +137,7 @@ def report(args: argparse.Namespace, target: str, tracer: Any, out: TextIO) -> N
             write(path)
             wrote.append(path)
         except OSError as e:
-            print(f"error: could not write {path}: {e}", file=sys.stderr)
+            print(f"error: could not write {path}: {e.strerror or describe(e)}", file=sys.stderr)
     lines = [f"\nperformance_timing profile of {target}:"]
     if len(snap):
         lines.append(snap.summary())

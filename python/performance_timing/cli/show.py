@@ -1,7 +1,8 @@
 """``python -m performance_timing show FILE.json``: print a saved result.
 
 A file of one ``Stats`` prints as a block (median with its 95 % interval, min, ops/s, samples,
-warnings), a list of ``Stats`` as a table, a profile snapshot (``run --json``,
+warnings), a list of ``Stats`` as a table (names in natural order: ``test_x[2]`` before
+``test_x[10]``, as in the pytest plugin's table), a profile snapshot (``run --json``,
 ``Snapshot.to_json()``) as the profile table. Exit status 0, or 2 for an unreadable or
 malformed file.
 """
@@ -14,7 +15,7 @@ from typing import TextIO
 from .. import _format
 from .._native import Stats
 from .files import is_profile, load_profile, load_stats
-from .status import EXIT_OK, fail
+from .status import EXIT_OK, describe, fail
 
 EXAMPLE = """examples:
   python -m performance_timing show results.json
@@ -57,10 +58,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_OK
         results = load_stats(args.file)
     except (OSError, ValueError, TypeError) as e:
-        return fail(str(e))
+        return fail(describe(e))
     if len(results) == 1:
         print(_format.stats_block(results[0]), file=out)
     else:
+        results.sort(key=lambda s: _format.natural_key(s.name))   # as the pytest table
         print(table(results), file=out)
         for s in results:
             for warning in s.warnings:

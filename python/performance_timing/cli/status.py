@@ -9,6 +9,16 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 
+def describe(e: BaseException) -> str:
+    """The one-line text of an error, the same for every command: an ``OSError`` as
+    ``path: reason`` (``x.html: No such file or directory``, never ``[Errno 2] …``), anything
+    else as its message on one line."""
+    if isinstance(e, OSError) and e.strerror:
+        where = e.filename if e.filename is not None else None
+        return f"{where}: {e.strerror}" if where is not None else e.strerror
+    return " ".join(str(e).split()) or type(e).__name__
+
+
 def fail(message: str) -> int:
     """Prints ``error: message`` as one line on stderr; returns :data:`EXIT_ERROR`."""
     print(f"error: {message}", file=sys.stderr)

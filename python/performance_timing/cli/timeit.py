@@ -24,7 +24,7 @@ from .. import _format
 from .._native import _DEFAULTS, bench
 from . import history
 from .options import seconds
-from .status import EXIT_OK, fail
+from .status import EXIT_OK, describe, fail
 
 EXAMPLE = """examples:
   python -m performance_timing timeit -s "data = list(range(1000))" "sorted(data)"
@@ -54,7 +54,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd = commands.add_parser(
         "timeit",
         help="time a Python statement (timeit's flags, bench's statistics)",
-        description="Time a Python statement with bench(): median with its 95%% interval, "
+        description="Time a Python statement with bench(): median with its 95% interval, "
         "min, ops/s and warnings. Several STMT (or -s) arguments are lines of one statement.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -71,7 +71,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                      help=f"time budget in seconds (default {max_time:g})")
     cmd.add_argument("--json", metavar="PATH",
                      help="save the result (a JSON list of one Stats) to PATH; a directory "
-                     "gets a new <timestamp>-<commit>.json (a results history)")
+                     "gets a new <timestamp>-<commit>.json (a results history); "
+                     f"{history.PATH_RULE}")
     cmd.set_defaults(run=run)
 
 
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         try:
             written = history.save(args.json, [stats])
         except OSError as e:
-            return fail(f"--json {args.json}: {e}")
+            return fail(f"--json {args.json}: {e.strerror or describe(e)}")
         print(f"saved to {written}", file=out)
     return EXIT_OK
 

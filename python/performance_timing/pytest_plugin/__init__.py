@@ -4,11 +4,14 @@
   then run with ``-p no:benchmark`` to make ``benchmark`` ours): see :mod:`.fixture`.
 * ``@pytest.mark.benchmark(max_time=…, min_time=…, samples=…, warmup=…)`` overrides the
   ``bench()`` options of a test (the closest mark wins, option by option).
-* Options ``--pt-save``, ``--pt-compare``, ``--pt-fail-on-regression``, ``--pt-max-time``,
-  ``--pt-disable``; a summary table at the end of the session: see :mod:`.session`.
+* Options ``--pt-save``, ``--pt-compare``, ``--pt-fail-on-regression``,
+  ``--pt-compare-missing``, ``--pt-max-time``, ``--pt-disable``; a summary table at the end of
+  the session: see :mod:`.session`.
 * A test whose result ``compare`` finds slower than the baseline by more than
   ``--pt-fail-on-regression`` fails (after its body ran), so the session ends with the usual
-  "failed" and exit status 1.
+  "failed" and exit status 1. The gate never passes silently (:mod:`..cli.gate`): an absent
+  baseline is a usage error, a session that compared nothing exits 1, unless
+  ``--pt-compare-missing=ok``.
 * Beside pytest-benchmark: ``benchmark`` stays its fixture (the session header says so once),
   the ``benchmark`` mark is shared (options only we read, such as ``samples``, are taken off
   it before pytest-benchmark checks it), and pytest-benchmark's report hook, which raises on a
@@ -25,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from ..cli import gate
+from ..cli.history import PATH_RULE
 from ..cli.options import parse_percent, seconds
 from .fixture import MARK_OPTIONS, PYTEST_BENCHMARK_MARK_OPTIONS, BenchmarkFixture, bench_options
 from .session import MAX_TIME, WORKER_OUTPUT, Session
@@ -57,13 +62,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("performance_timing", "performance_timing benchmarks (pt_benchmark)")
     group.addoption("--pt-save", metavar="PATH",
                     help="save the results as a JSON list of Stats to PATH; a directory "
-                    "gets a new <timestamp>-<commit>.json (a results history)")
+                    f"gets a new <timestamp>-<commit>.json (a results history); {PATH_RULE}")
     group.addoption("--pt-compare", metavar="PATH",
                     help="compare each result with the same-named one in PATH (a results "
-                    "file, or the newest run of a history directory)")
+                    f"file, or the newest run of a history directory); {PATH_RULE}")
     group.addoption("--pt-fail-on-regression", metavar="PERCENT", type=parse_percent,
                     help="fail a test whose result compare finds slower than --pt-compare's "
-                    "by more than PERCENT (e.g. 5%%)")
+                    "by more than PERCENT (e.g. 5%%); a missing baseline, or a session that "
+                    "compared no result, is an error")
+    group.addoption("--pt-compare-missing", choices=gate.MISSING_CHOICES, default="error",
+                    help="ok: a missing --pt-compare baseline (a project's first run), or a "
+                    "gate that compared nothing, passes, saying so (default: error)")
     group.addoption("--pt-max-time", metavar="SECONDS", type=seconds, default=MAX_TIME,
                     help=f"time budget of each benchmark (default {MAX_TIME:g})")
     group.addoption("--pt-disable", action="store_true",
@@ -89,6 +98,7 @@ def pytest_configure(config: pytest.Config) -> None:
         max_time=config.getoption("pt_max_time"),
         disabled=config.getoption("pt_disable"),
         shared_mark=shared,
+        missing_ok=config.getoption("pt_compare_missing") == "ok",
     )
     if session.threshold is not None and session.baseline_path is None:
         raise pytest.UsageError("--pt-fail-on-regression needs --pt-compare PATH (the baseline)")
@@ -221,9 +231,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput[WORKER_OUTPUT] = ours.worker_output()
-    elif not ours.save() and session.exitstatus == pytest.ExitCode.OK:
+        return
+    if not ours.save() and session.exitstatus == pytest.ExitCode.OK:
         # The results are lost: the session must not look like a success.
         session.exitstatus = pytest.ExitCode.USAGE_ERROR
+    error = ours.gate_error()
+    if error is not None:
+        ours.notes.append(error)
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -13,7 +13,7 @@ import os
 
 from .. import _format
 from .._native import Comparison, Stats, compare
-from ..cli import history
+from ..cli import gate, history
 from ..cli.files import load_stats
 from .fixture import OneSample, Result
 
@@ -35,6 +35,7 @@ class Session:
         max_time: float,
         disabled: bool,
         shared_mark: bool,
+        missing_ok: bool = False,
     ) -> None:
         self.save_path = save
         self.baseline_path = baseline
@@ -42,6 +43,11 @@ class Session:
         self.max_time = max_time
         self.disabled = disabled
         self.shared_mark = shared_mark
+        self.missing_ok = missing_ok
+        """``--pt-compare-missing=ok``: an absent baseline, or a gate that compared nothing,
+        passes (saying so)."""
+        self.absent: str | None = None
+        """Why the baseline is absent (:func:`gate.absent`), when it is."""
         self.results: list[Result] = []
         self.workers = 0
         self.uses_fixture = False
@@ -52,16 +58,25 @@ class Session:
 
     def load_baseline(self) -> None:
         """Reads ``--pt-compare``: a results file, or the newest run of a history directory.
-        ``OSError``/``ValueError`` naming the file when it cannot be read."""
+
+        An absent baseline (:func:`gate.absent`) is a ``ValueError`` while
+        ``--pt-fail-on-regression`` is set, unless ``--pt-compare-missing=ok``; without a gate,
+        an absent history directory is a note (nothing to compare with) and an absent file an
+        error. An unreadable one is always an ``OSError``/``ValueError`` naming the file."""
         path = self.baseline_path
         if path is None:
             return
-        if history.is_history(path):
-            files = history.run_files(path) if os.path.isdir(path) else []
-            if not files:
-                self.notes.append(f"no earlier run in {path}: nothing to compare with")
+        reason = gate.absent(path)
+        if reason is not None:
+            gated = self.threshold is not None and not self.disabled  # --pt-disable: no gate
+            if self.missing_ok or (not gated and history.is_history(path)):
+                self.absent = reason
                 return
-            path = self.baseline_path = files[-1]
+            hint = ("; --pt-fail-on-regression needs a baseline (--pt-compare-missing=ok lets "
+                    "a project's first run pass without one)") if gated else ""
+            raise ValueError(f"{path}: the baseline is missing: {reason}{hint}")
+        if history.is_history(path):
+            path = self.baseline_path = history.run_files(path)[-1]
         self.baseline = {s.name: s for s in load_stats(path)}
 
     def record(self, result: Result) -> None:
@@ -69,28 +84,69 @@ class Session:
         self.results.append(result)
 
     def comparison(self, stats: Stats) -> Comparison | None:
-        """``compare(baseline, stats)`` for the same-named baseline result, if any."""
+        """``compare(baseline, stats)`` for the same-named baseline result of the same unit,
+        if any (:meth:`not_compared` says why not)."""
         if stats.name not in self._comparisons:
             base = self.baseline.get(stats.name)
             same_unit = base is not None and base.unit == stats.unit
             self._comparisons[stats.name] = compare(base, stats) if base and same_unit else None
         return self._comparisons[stats.name]
 
+    def not_compared(self, result: Result) -> str | None:
+        """Why ``result`` was not compared with the baseline, or ``None`` when it was (or when
+        there is no baseline)."""
+        if not self.baseline:
+            return None
+        if result.stats is None:
+            return gate.ONE_SAMPLE
+        base = self.baseline.get(result.name)
+        if base is None:
+            return gate.NEW
+        if base.unit != result.stats.unit:
+            return gate.different_units(base.unit, result.stats.unit)
+        return None
+
     def regression(self, result: Result) -> str | None:
         """Why ``result`` fails ``--pt-fail-on-regression``, or ``None``: ``compare`` says
-        slower, by more than the threshold. One-sample results are never gated."""
+        slower, by more than the threshold, or the baseline's result is in another unit.
+        One-sample and new results are never gated."""
         if self.threshold is None or result.stats is None:
             return None
+        base = self.baseline.get(result.name)
+        if base is not None and base.unit != result.stats.unit:
+            return (f"cannot gate: this result is {gate.different_units(base.unit, result.stats.unit)}"
+                    " (--pt-fail-on-regression)")
         c = self.comparison(result.stats)
         if c is None or c.verdict != "slower" or c.ratio - 1.0 <= self.threshold:
             return None
-        base = self.baseline[result.name]
+        assert base is not None
         return (
             f"performance regression: median {_format.value(base, result.stats.median)} is "
             f"{c.ratio:.3f}× the baseline's {_format.value(base, base.median)} (95% CI of the "
             f"ratio {c.ci[0]:.3f}–{c.ci[1]:.3f}, p = {c.p_value:.2g}); "
             f"threshold {self.threshold * 100:g}% (--pt-fail-on-regression)"
         )
+
+    def gate_error(self) -> str | None:
+        """At the end of a gated session: why the gate failed although no test did — it
+        compared no result — or ``None``. With ``--pt-compare-missing=ok`` that is a note."""
+        if self.threshold is None or self.disabled:
+            return None
+        compared = sum(1 for r in self.results if r.stats is not None and self.comparison(r.stats))
+        if compared:
+            return None
+        if self.absent is not None:
+            why = f"no baseline ({self.absent})"
+        elif not self.results:
+            why = "no benchmark ran in this session"
+        else:
+            why = f"none of the {gate.plural(len(self.results), 'result')} is in the baseline"
+        if self.missing_ok:
+            self.notes.append(f"the regression gate compared nothing: {why}; passing as "
+                              "--pt-compare-missing=ok asks")
+            return None
+        return (f"error: the regression gate compared nothing: {why} "
+                "(--pt-fail-on-regression; --pt-compare-missing=ok lets such a session pass)")
 
     # -- pytest-xdist: a worker's results travel to the controller as JSON text --
 
@@ -134,19 +190,22 @@ class Session:
         except OSError as e:
             self.notes.append(f"error: could not save the results to {self.save_path}: {e}")
             return False
-        self.notes.append(f"saved {len(kept)} results to {written}")
+        self.notes.append(f"saved {gate.plural(len(kept), 'result')} to {written}")
         return True
 
     def summary(self) -> list[str]:
         """The lines of the terminal summary: one table, then notes."""
+        notes = list(self.notes)
+        if self.absent is not None and (self.threshold is None or self.disabled):
+            notes.insert(0, f"{self.absent}: nothing to compare with")
         if not self.results:
-            return list(self.notes)
+            return notes
         compared = bool(self.baseline)
         headers = ["benchmark", "median", "95% CI of median", "ops/s", "samples"]
         if compared:
             headers += ["baseline median", "ratio", "95% CI of ratio", "verdict"]
         rows, single, regressions = [], [], []
-        for r in sorted(self.results, key=lambda r: r.name):
+        for r in sorted(self.results, key=lambda r: _format.natural_key(r.name)):
             rows.append(self._row(r, compared))
             if r.one_sample is not None:
                 single.append(r.name)
@@ -174,6 +233,11 @@ class Session:
                     "a baseline saved before it existed) compared by absolute medians: their "
                     "verdict ignores any change of the machine's speed between the runs"
                 )
+            uncompared = [(r.name, why) for r in sorted(self.results, key=lambda r: _format.natural_key(r.name))
+                          if (why := self.not_compared(r)) is not None]
+            if uncompared:
+                lines.append(f"not compared: {gate.plural(len(uncompared), 'result')}")
+                lines += [f"  {name}: {why}" for name, why in uncompared]
         if self.workers:
             lines.append(
                 f"measured in {self.workers} pytest-xdist workers running side by side: "
@@ -182,7 +246,7 @@ class Session:
         if regressions:
             lines.append(f"slower than the baseline beyond {self.threshold * 100:g}%: "  # type: ignore[operator]
                          + ", ".join(regressions))
-        return lines + self.notes
+        return lines + notes
 
     def _row(self, r: Result, compared: bool) -> list[str]:
         if r.stats is not None:
@@ -199,7 +263,8 @@ class Session:
             c = self.comparison(r.stats) if r.stats is not None else None
             base = self.baseline.get(r.name)
             if c is None or base is None:
-                row += [_format.value(base, base.median) if base else "—", "", "", "not compared"]
+                shown = _format.value(base, base.median) if base else "—"
+                row += [shown, "", "", "not compared (see below)"]
             else:
                 row += [_format.value(base, base.median), f"{c.ratio:.3f}",
                         f"{c.ci[0]:.3f} – {c.ci[1]:.3f}", c.verdict]

@@ -116,7 +116,11 @@ where
         &mut progress,
     )
     .map_err(BenchError::Aborted)?;
-    run.overrun_warning();
+    let longest = (sampled.f.iter().zip(&sampled.reference))
+        .map(|(f, r)| f.saturating_add(*r))
+        .max()
+        .unwrap_or(0);
+    run.overrun_warning(longest, iterations);
     let calibration = Calibration {
         clock_resolution: run.clock.resolution,
         clock_read_cost: run.clock.read_cost,

@@ -121,7 +121,11 @@ where
         &mut progress,
     )
     .map_err(BenchError::Aborted)?;
-    run.overrun_warning();
+    let longest = (pairs.baseline.iter().zip(&pairs.candidate))
+        .map(|(a, b)| a.saturating_add(*b))
+        .max()
+        .unwrap_or(0);
+    run.overrun_warning(longest, iterations.saturating_mul(2));
     let calibration = Calibration {
         clock_resolution: run.clock.resolution,
         clock_read_cost: run.clock.read_cost,

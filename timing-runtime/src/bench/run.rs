@@ -54,30 +54,70 @@ impl Run {
         format::duration(nanos_to_secs(self.calibrated))
     }
 
-    /// Adds a warning when the run took longer than its budget, saying whether the harness's
-    /// own calibration or the samples used it up.
-    pub(crate) fn overrun_warning(&mut self) {
+    /// Adds a warning when the run took clearly longer than its budget — by more than
+    /// [`OVERRUN_SLACK`] of it (a last sample ending a little late is no news) — saying what
+    /// used the time up, with the figure that shows it: the harness's own calibration, a
+    /// sample (or one call) long compared with the budget (the longest step between two
+    /// checks of the budget, `longest` nanos for `calls` calls, is at least
+    /// [`LONG_STEP_FRACTION`] of it), or neither (the machine was busy).
+    pub(crate) fn overrun_warning(&mut self, longest: u64, calls: u64) {
         let spent = self.elapsed();
-        if spent <= self.budget {
-            return;
+        if let Some(text) = overrun_text(spent, self.budget, self.calibrated, longest, calls) {
+            self.warnings.push(text);
         }
-        let took = format::duration(nanos_to_secs(spent));
-        let max_time = format::duration(nanos_to_secs(self.budget));
-        let calibration = self.calibration_text();
-        self.warnings.push(if self.calibrated >= self.budget {
-            format!(
-                "the run took {took}, over max_time {max_time}: the harness's own calibration \
-                 (clock, overhead, warm-up, sizing the samples) used up the budget \
-                 ({calibration}) before the first sample; raise max_time"
-            )
-        } else {
-            format!(
-                "the run took {took}, over max_time {max_time}: one call is too long for this \
-                 budget (calibration and warm-up took {calibration}, then at least 2 samples \
-                 were taken)"
-            )
-        });
     }
+}
+
+/// The part of the budget a run may overrun without a warning: 5 %.
+pub(crate) const OVERRUN_SLACK: f64 = 0.05;
+/// A step of the run (a sample, or a pair of samples, with its reference) at least this part
+/// of the budget is long compared with it: with at least 2 samples, such steps alone can
+/// overrun it.
+pub(crate) const LONG_STEP_FRACTION: f64 = 0.25;
+
+/// The overrun warning of a run (see [`Run::overrun_warning`]), or `None`.
+pub(crate) fn overrun_text(
+    spent: u64,
+    budget: u64,
+    calibrated: u64,
+    longest: u64,
+    calls: u64,
+) -> Option<String> {
+    if spent as f64 <= budget as f64 * (1.0 + OVERRUN_SLACK) {
+        return None;
+    }
+    let secs = |ns: u64| format::duration(nanos_to_secs(ns));
+    let (took, max_time, calibration) = (secs(spent), secs(budget), secs(calibrated));
+    let share = |ns: u64| format!("{:.0}%", format::percent(ns as f64, budget as f64));
+    Some(if calibrated >= budget {
+        format!(
+            "the run took {took}, over max_time {max_time}: the harness's own calibration \
+             (clock, overhead, warm-up, sizing the samples) used up the budget \
+             ({calibration}, {} of it) before the first sample; raise max_time",
+            share(calibrated)
+        )
+    } else if longest as f64 >= budget as f64 * LONG_STEP_FRACTION {
+        let what = if calls <= 1 {
+            format!("one call takes {}", secs(longest))
+        } else {
+            format!("one sample of {calls} calls takes {}", secs(longest))
+        };
+        format!(
+            "the run took {took}, over max_time {max_time}: {what}, {} of the budget, and at \
+             least 2 samples are taken (calibration and warm-up took {calibration}); raise \
+             max_time",
+            share(longest)
+        )
+    } else {
+        format!(
+            "the run took {took}, over max_time {max_time} by {}: the last samples took longer \
+             than the ones before (the longest step took {}, {} of the budget): the machine \
+             was likely busy",
+            secs(spent - budget),
+            secs(longest),
+            share(longest)
+        )
+    })
 }
 
 /// The harness's own cost per call: the median of 11 batches of 1,000 calls of `noop`, in

@@ -385,3 +385,66 @@ fn bench_pair_refuses_bad_options_and_propagates_errors() {
     );
     assert_eq!(r.unwrap_err(), BenchError::Aborted("boom"));
 }
+
+#[test]
+fn overrun_warning_only_when_clearly_over_and_with_its_figure() {
+    use super::run::overrun_text;
+    const MS: u64 = 1_000_000;
+    // A 3 µs call whose last sample ended 40 µs after a 300 ms budget: no warning.
+    assert_eq!(
+        overrun_text(300 * MS + 40_000, 300 * MS, 20 * MS, 3_000, 1),
+        None
+    );
+    // 4 % over: still within the slack.
+    assert_eq!(
+        overrun_text(312 * MS, 300 * MS, 20 * MS, 10 * MS, 1000),
+        None
+    );
+    // One call of 400 ms against 300 ms: the call is to blame, and the text says how long.
+    let long = overrun_text(900 * MS, 300 * MS, 100 * MS, 400 * MS, 1).unwrap();
+    assert!(
+        long.contains("one call takes 400 ms, 133% of the budget"),
+        "{long}"
+    );
+    // Samples of 100 calls lasting 90 ms each (30 % of the budget).
+    let sample = overrun_text(400 * MS, 300 * MS, 50 * MS, 90 * MS, 100).unwrap();
+    assert!(
+        sample.contains("one sample of 100 calls takes 90.0 ms, 30% of"),
+        "{sample}"
+    );
+    // Short steps but a clear overrun: the machine, not the function.
+    let busy = overrun_text(400 * MS, 300 * MS, 20 * MS, 30_000, 10).unwrap();
+    assert!(
+        busy.contains("by 100 ms") && busy.contains("likely busy"),
+        "{busy}"
+    );
+    assert!(
+        !busy.contains("too long") && !busy.contains("one call takes"),
+        "{busy}"
+    );
+    // Calibration alone used the budget up.
+    let calib = overrun_text(40 * MS, 2 * MS, 5 * MS, 5 * MS, 1).unwrap();
+    assert!(
+        calib.contains("used up the budget (5.00 ms, 250% of it)"),
+        "{calib}"
+    );
+}
+
+#[test]
+fn a_short_call_in_a_short_budget_gets_no_overrun_warning() {
+    // The case: a call of microseconds, max_time 300 ms (here 100 ms): never blamed.
+    let mut o = quick("short");
+    o.max_time = Duration::from_millis(100);
+    for _ in 0..3 {
+        let s = bench(&o, || {
+            black_box((0..black_box(300u64)).sum::<u64>());
+            ok()
+        })
+        .unwrap();
+        assert!(
+            !s.warnings().iter().any(|w| w.contains("one call takes")),
+            "{:?}",
+            s.warnings()
+        );
+    }
+}

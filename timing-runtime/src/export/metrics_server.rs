@@ -104,7 +104,10 @@ fn parse_addr(addr: &str) -> Result<IpAddr, TimingError> {
     literal.parse().map_err(|_| {
         TimingError::invalid(
             "addr",
-            format!("must be an IP address such as '127.0.0.1', '0.0.0.0' or '::1', got {addr:?}"),
+            format!(
+                "must be an IP address such as '127.0.0.1', '0.0.0.0' or '::1', or 'localhost' \
+                 (no other host name is looked up), got {addr:?}"
+            ),
         )
     })
 }

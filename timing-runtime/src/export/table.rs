@@ -48,15 +48,26 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The footnote under a profile table with a recursive record (its total is marked `*`).
+pub const RECURSION_NOTE: &str = "* recursive: total counts each outermost call once (the calls \
+inside it are part of it), while calls, mean and percentiles count every call, so mean × calls \
+exceeds total";
+
 impl Snapshot {
     /// A text table sorted by self time: calls, total, self, mean, p50, p99 and the share of
     /// all self time.
     ///
+    /// A name that records of several modules share is shown qualified (`pkg.a::load`,
+    /// [`Record::qualified_name`](crate::profile::Record::qualified_name)), as
+    /// [`Snapshot::lookup`] takes it. A recursive record's total is marked `*` and explained
+    /// under the table ([`RECURSION_NOTE`]): it counts the outermost calls only.
+    ///
     /// ```
-    /// use timing_runtime::profile::{self, CallSite, Guard};
-    /// static SITE: CallSite = CallSite::new(Some("table_doc"), module_path!(), file!(), line!(), || "");
-    /// drop(Guard::enter(&SITE));
-    /// let table = profile::snapshot().to_table();
+    /// #[timing_runtime::timed]
+    /// fn table_doc() {}
+    ///
+    /// table_doc();
+    /// let table = timing_runtime::profile::snapshot().to_table();
     /// assert!(table.starts_with("name"));
     /// assert!(table.contains("table_doc"));
     /// ```
@@ -65,14 +76,25 @@ impl Snapshot {
             return "Profile: nothing recorded".to_owned();
         }
         let all_self = self.total_self().as_nanos() as f64;
+        let mut recursive = false;
         let rows: Vec<Vec<String>> = self
             .records()
             .iter()
             .map(|r| {
+                let name = if self.is_ambiguous(r) {
+                    r.qualified_name()
+                } else {
+                    r.name().to_owned()
+                };
+                let mut total = format::nanos(r.total_ns());
+                if r.is_recursive() {
+                    recursive = true;
+                    total.push('*');
+                }
                 vec![
-                    format::printable(r.name()).into_owned(),
+                    format::printable(&name).into_owned(),
                     r.calls().to_string(),
-                    format::nanos(r.total_ns()),
+                    total,
                     format::nanos(r.self_ns()),
                     format::duration(r.mean().as_secs_f64()),
                     format::nanos(r.percentile_ns(50.0)),
@@ -81,11 +103,16 @@ impl Snapshot {
                 ]
             })
             .collect();
-        render(
+        let mut table = render(
             &[
                 "name", "calls", "total", "self", "mean", "p50", "p99", "% self",
             ],
             &rows,
-        )
+        );
+        if recursive {
+            table.push('\n');
+            table.push_str(RECURSION_NOTE);
+        }
+        table
     }
 }

@@ -17,16 +17,20 @@
 //! empty profile of its own (see `fork.rs`).
 //!
 //! ```
-//! use timing_runtime::profile;
+//! use timing_runtime::{profile, timed};
 //!
-//! static SITE: profile::CallSite =
-//!     profile::CallSite::new(Some("doc_example"), module_path!(), file!(), line!(), || "");
+//! #[timed(name = "doc_example")]
+//! fn step() {}
+//!
 //! for _ in 0..3 {
-//!     let _guard = profile::Guard::enter(&SITE);
+//!     step();
 //! }
 //! let snap = profile::snapshot();
 //! assert_eq!(snap.get("doc_example").unwrap().calls(), 3);
 //! ```
+//!
+//! [`CallSite`] and [`Guard`] are what `#[timed]` expands to; use them directly only for a
+//! call site the macro cannot mark.
 
 pub mod callsite;
 mod control;
@@ -55,5 +59,5 @@ pub use guard::{Guard, Span, TimedFuture, WrongThread};
 pub use multiprocess::{MAX_PROFILE_FILE, ProfileFileError, dump, load_dir};
 pub use process::Process;
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
-pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
+pub use snapshot::{LookupError, Record, Snapshot, ThreadProfile, snapshot};
 pub use store::DIR_VARIABLE;

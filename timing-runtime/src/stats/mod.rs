@@ -24,6 +24,7 @@ pub mod order;
 pub mod paired;
 pub mod relative;
 pub mod summary;
+mod text;
 pub mod tukey;
 
 pub use compare::{Comparison, Method, Verdict};

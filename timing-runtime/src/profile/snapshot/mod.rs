@@ -23,6 +23,26 @@ use std::time::Duration;
 
 use super::process::Process;
 
+/// Why [`Snapshot::lookup`] found no single record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// No record has that name (plain or qualified).
+    #[error("no record named {0:?}")]
+    NotFound(String),
+    /// Records of that name come from several modules.
+    #[error(
+        "{name:?} is ambiguous: {} records of that name, {}; ask for one by its qualified name",
+        candidates.len(),
+        candidates.join(", ")
+    )]
+    Ambiguous {
+        /// The name asked for.
+        name: String,
+        /// The qualified names (`module::name`) of the records it could mean, sorted.
+        candidates: Vec<String>,
+    },
+}
+
 /// The percentiles shown in tables and JSON.
 pub const STANDARD_PERCENTILES: [f64; 4] = [50.0, 90.0, 99.0, 99.9];
 
@@ -62,15 +82,77 @@ impl Snapshot {
         &self.clock
     }
 
-    /// The record called `name` (or `module::path::name`), if any.
+    /// The one record called `name`, or named by its qualified name `module::name`
+    /// ([`Record::qualified_name`]: `pkg.b::load` in Python, `my_crate::io::load` in Rust);
+    /// `None` when there is none, or when the plain name is ambiguous (see [`Snapshot::lookup`],
+    /// which says which records it could mean).
     pub fn get(&self, name: &str) -> Option<&Record> {
-        self.records.iter().find(|r| r.name == name).or_else(|| {
-            self.records.iter().find(|r| {
+        self.lookup(name).ok()
+    }
+
+    /// The record called `name` or `module::name`, or why there is no single one: none has that
+    /// name ([`LookupError::NotFound`]), or records of that name come from several modules
+    /// ([`LookupError::Ambiguous`], listing their qualified names, which do look them up).
+    ///
+    /// ```
+    /// use timing_runtime::profile;
+    ///
+    /// mod a { #[timing_runtime::timed] pub fn load() {} }
+    /// mod b { #[timing_runtime::timed] pub fn load() {} }
+    ///
+    /// fn main() {
+    ///     a::load();
+    ///     b::load();
+    ///     let snap = profile::snapshot();
+    ///     let here = module_path!();
+    ///     let err = snap.lookup("load").unwrap_err();
+    ///     assert!(err.to_string().contains(&format!("{here}::a::load")), "{err}");
+    ///     let b = snap.lookup(&format!("{here}::b::load")).unwrap();
+    ///     assert_eq!(b.module_path(), format!("{here}::b"));
+    ///     assert!(snap.get("load").is_none()); // ambiguous
+    /// }
+    /// ```
+    pub fn lookup(&self, name: &str) -> Result<&Record, LookupError> {
+        let mut named = self.records.iter().filter(|r| r.name == name);
+        if let Some(first) = named.next() {
+            let others: Vec<&Record> = named
+                .filter(|r| r.module_path != first.module_path)
+                .collect();
+            if others.is_empty() {
+                return Ok(first);
+            }
+            let mut candidates: Vec<String> = std::iter::once(first)
+                .chain(others)
+                .map(Record::qualified_name)
+                .collect();
+            candidates.sort();
+            candidates.dedup();
+            return Err(LookupError::Ambiguous {
+                name: name.to_owned(),
+                candidates,
+            });
+        }
+        self.records
+            .iter()
+            .find(|r| {
                 name.strip_prefix(r.module_path.as_ref())
                     .and_then(|rest| rest.strip_prefix("::"))
                     .is_some_and(|rest| rest == r.name)
             })
-        })
+            .ok_or_else(|| LookupError::NotFound(name.to_owned()))
+    }
+
+    /// Whether another record of this snapshot has `record`'s name but another module: then
+    /// tables show it by its qualified name.
+    pub fn is_ambiguous(&self, record: &Record) -> bool {
+        self.records
+            .iter()
+            .any(|r| r.name == record.name && r.module_path != record.module_path)
+    }
+
+    /// The records, largest self time first (as [`Snapshot::records`]).
+    pub fn iter(&self) -> std::slice::Iter<'_, Record> {
+        self.records.iter()
     }
 
     /// Whether nothing was recorded.
@@ -85,5 +167,21 @@ impl Snapshot {
                 .iter()
                 .fold(0u64, |n, r| n.saturating_add(r.self_ns)),
         )
+    }
+}
+
+impl<'a> IntoIterator for &'a Snapshot {
+    type Item = &'a Record;
+    type IntoIter = std::slice::Iter<'a, Record>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.records.iter()
+    }
+}
+
+/// The profile table ([`Snapshot::to_table`]), as Python's `str(snapshot)` prints it.
+impl std::fmt::Display for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_table())
     }
 }

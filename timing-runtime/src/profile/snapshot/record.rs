@@ -63,6 +63,22 @@ impl Record {
         &self.module_path
     }
 
+    /// `module::name`: the name that tells this record apart from same-named ones of other
+    /// modules (`pkg.b::load`, `my_crate::io::load`); the plain name when the module is empty.
+    pub fn qualified_name(&self) -> String {
+        if self.module_path.is_empty() {
+            self.name.to_string()
+        } else {
+            format!("{}::{}", self.module_path, self.name)
+        }
+    }
+
+    /// Whether some calls ran inside another call of the same function (recursion): then
+    /// [`Record::total`] counts the outermost calls only, and mean × calls exceeds it.
+    pub fn is_recursive(&self) -> bool {
+        self.sum_ns > self.total_ns
+    }
+
     /// Source file and line of the instrumented function (empty / 0 for dynamic sites).
     pub fn location(&self) -> (&str, u32) {
         (&self.file, self.line)
