@@ -7,6 +7,7 @@
 //! | `performance_timing_calls_total` | counter | calls |
 //! | `performance_timing_seconds_total` | counter | inclusive time (outermost frames) |
 //! | `performance_timing_self_seconds_total` | counter | self time |
+//! | `performance_timing_idle_seconds_total` | counter | time suspended between steps (async calls, coroutines, generators; 0 for others) |
 //! | `performance_timing_call_duration_seconds` | histogram | every call's duration |
 //!
 //! The histogram's bounds ([`BUCKET_BOUNDS_NS`]) are every power of two from 2⁷ ns (128 ns)
@@ -78,6 +79,13 @@ pub const SELF_SECONDS: Family = Family {
     help: "Self time of each timed function, in seconds: inclusive time minus time in timed callees.",
 };
 
+/// `performance_timing_idle_seconds_total`.
+pub const IDLE_SECONDS: Family = Family {
+    name: "performance_timing_idle_seconds_total",
+    kind: "counter",
+    help: "Time each timed async function, coroutine or generator spent suspended between its steps, in seconds (0 for plain functions).",
+};
+
 /// `performance_timing_call_duration_seconds`.
 pub const CALL_DURATION: Family = Family {
     name: "performance_timing_call_duration_seconds",
@@ -85,8 +93,8 @@ pub const CALL_DURATION: Family = Family {
     help: "Duration of each call of a timed function, in seconds (bounds: powers of two from 128 ns to 137 s).",
 };
 
-/// The four families, in the order they are exposed.
-pub const FAMILIES: [Family; 4] = [CALLS, SECONDS, SELF_SECONDS, CALL_DURATION];
+/// The five families, in the order they are exposed.
+pub const FAMILIES: [Family; 5] = [CALLS, SECONDS, SELF_SECONDS, IDLE_SECONDS, CALL_DURATION];
 
 /// The exposed figures of one `(module, function)`, added over its records.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +109,8 @@ pub struct Series<'a> {
     pub total_ns: u64,
     /// Self time in nanoseconds.
     pub self_ns: u64,
+    /// Idle time (suspended between steps) in nanoseconds.
+    pub idle_ns: u64,
     /// Sum of every call's duration in nanoseconds (the histogram's `_sum`).
     pub sum_ns: u64,
     /// Cumulative calls at most each of [`BUCKET_BOUNDS_NS`] long.
@@ -183,6 +193,7 @@ impl Snapshot {
                     calls: 0,
                     total_ns: 0,
                     self_ns: 0,
+                    idle_ns: 0,
                     sum_ns: 0,
                     buckets: [0; BUCKET_BOUNDS_NS.len()],
                     count: 0,
@@ -190,6 +201,7 @@ impl Snapshot {
             s.calls += r.calls();
             s.total_ns = s.total_ns.saturating_add(r.total_ns());
             s.self_ns = s.self_ns.saturating_add(r.self_ns());
+            s.idle_ns = s.idle_ns.saturating_add(r.idle_ns());
             s.sum_ns = s.sum_ns.saturating_add(r.sum_ns());
             for (cumulative, &bound) in s.buckets.iter_mut().zip(&BUCKET_BOUNDS_NS) {
                 *cumulative += r.calls_at_most(bound);
@@ -200,7 +212,7 @@ impl Snapshot {
     }
 
     /// The snapshot in the Prometheus text exposition format 0.0.4 (see
-    /// [`crate::export::prometheus`]): three counters and a histogram per call site, each
+    /// [`crate::export::prometheus`]): four counters and a histogram per call site, each
     /// family with `# HELP` and `# TYPE`. Serve it with [`CONTENT_TYPE`].
     ///
     /// ```
@@ -236,6 +248,7 @@ impl Snapshot {
                     CALLS => writeln!(out, "{name}{{{labels}}} {}", s.calls),
                     SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.total_ns)),
                     SELF_SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.self_ns)),
+                    IDLE_SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.idle_ns)),
                     _ => write_histogram(&mut out, name, labels, &les, s),
                 };
             }

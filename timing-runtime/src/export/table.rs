@@ -49,7 +49,8 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 impl Snapshot {
-    /// A text table sorted by self time: calls, total, self, mean, p50, p99 and the share of
+    /// A text table sorted by self time: calls, total, self (with busy and idle when a record
+    /// ran in steps: async functions, coroutines, generators), mean, p50, p99 and the share of
     /// all self time.
     ///
     /// ```
@@ -65,27 +66,37 @@ impl Snapshot {
             return "Profile: nothing recorded".to_owned();
         }
         let all_self = self.total_self().as_nanos() as f64;
+        // Calls that run in steps (async functions, coroutines, generators): their time
+        // running and suspended, in two more columns.
+        let stepped = self.records().iter().any(|r| r.idle_ns() > 0);
         let rows: Vec<Vec<String>> = self
             .records()
             .iter()
             .map(|r| {
-                vec![
+                let mut row = vec![
                     r.name().to_owned(),
                     r.calls().to_string(),
                     format::nanos(r.total_ns()),
                     format::nanos(r.self_ns()),
+                ];
+                if stepped {
+                    row.push(format::nanos(r.busy_ns()));
+                    row.push(format::nanos(r.idle_ns()));
+                }
+                row.extend([
                     format::duration(r.mean().as_secs_f64()),
                     format::nanos(r.percentile_ns(50.0)),
                     format::nanos(r.percentile_ns(99.0)),
                     format!("{:.1}%", format::percent(r.self_ns() as f64, all_self)),
-                ]
+                ]);
+                row
             })
             .collect();
-        render(
-            &[
-                "name", "calls", "total", "self", "mean", "p50", "p99", "% self",
-            ],
-            &rows,
-        )
+        let mut header = vec!["name", "calls", "total", "self"];
+        if stepped {
+            header.extend(["busy", "idle"]);
+        }
+        header.extend(["mean", "p50", "p99", "% self"]);
+        render(&header, &rows)
     }
 }

@@ -45,6 +45,7 @@ pub mod snapshot;
 mod state;
 mod store;
 mod sync;
+pub mod task;
 mod threads;
 pub mod trace;
 
@@ -56,4 +57,5 @@ pub use process::Process;
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
 pub use state::is_enabled;
+pub use task::{AsyncCall, Step};
 pub use store::DIR_VARIABLE;
