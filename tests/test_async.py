@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import pathlib
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -469,31 +472,60 @@ def test_async_generator_break_is_recorded_once():
 
 # --- Python and Rust on the same shape of work ------------------------------------------
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHAPE_MS = 50
 
-def test_python_matches_the_rust_semantics_of_joined_handlers():
-    """The issue's Rust figures: two handlers, each joining two fetches of 50 ms, on one
-    thread: fetch 4 calls ≈ 4 × 50 ms, handler 2 calls ≈ 2 × 50 ms, stacks handler;fetch."""
-    ms = 0.05
 
-    @timed("py_fetch")
+def rust_shape() -> tuple[pt.Snapshot, set[str]]:
+    """`examples/src/bin/async_shape.rs`: the profile and folded stacks of the Rust run."""
+    cargo = shutil.which("cargo")
+    if cargo is None:
+        pytest.skip("cargo is not on PATH")
+    done = subprocess.run(
+        [cargo, "run", "--quiet", "-p", "performance-timing-examples", "--bin", "async_shape", "--", str(SHAPE_MS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    doc, folded = done.stdout.split("\n---\n")
+    return pt.Snapshot.from_json(doc), {line.rsplit(" ", 1)[0] for line in folded.splitlines()}
+
+
+def test_python_and_rust_measure_the_same_shape_alike():
+    """Two handlers run concurrently on one thread, each awaiting two fetches in turn, each
+    fetch waiting 50 ms inside a `wait` scope: the same records, calls, nesting and split of
+    busy and idle in both languages (Rust: `#[timed] async fn`, `enter_scope` in a poll)."""
+    seconds = SHAPE_MS / 1000
+
+    @timed("fetch")
     async def fetch() -> None:
-        await asyncio.sleep(ms)
+        with timed("wait"):
+            await asyncio.sleep(seconds)
 
-    @timed("py_handler")
+    @timed("handler")
     async def handler() -> None:
-        # `futures::join!` polls its futures inside the handler's poll: awaiting coroutines
-        # directly (not as tasks) is the same shape
-        for coro in (fetch(), fetch()):
-            await coro
+        await fetch()
+        await fetch()
 
     async def main() -> None:
         await asyncio.gather(handler(), handler())
 
     with pt.trace() as tr:
         asyncio.run(main())
-    py = pt.snapshot()
-    assert py["py_fetch"].calls == 4 and py["py_handler"].calls == 2
-    assert 4 * ms * 0.95 <= py["py_fetch"].total_secs < 4 * ms * 3
-    assert 2 * 2 * ms * 0.95 <= py["py_handler"].total_secs < 2 * 2 * ms * 3
-    assert stacks(tr) == {"py_handler", "py_handler;py_fetch"}
-    assert py["py_fetch"].idle_secs >= 4 * ms * 0.9
+    py, py_stacks = pt.snapshot(), stacks(tr)
+    rs, rs_stacks = rust_shape()
+    assert py_stacks == rs_stacks == {"handler", "handler;fetch", "handler;fetch;wait"}
+    for name, calls, each in (("handler", 2, 2 * seconds), ("fetch", 4, seconds), ("wait", 4, seconds)):
+        p, r = py[name], rs[name]
+        assert p.calls == r.calls == calls, name
+        for rec in (p, r):
+            # every call counts its own wall time; the time waiting is idle, not self
+            assert calls * each * 0.95 <= rec.total_secs < calls * each * 3, (name, rec)
+            assert rec.total_secs == pytest.approx(rec.mean_secs * rec.calls, rel=1e-6)
+            assert rec.idle_secs >= 0.9 * rec.total_secs, (name, rec)
+            assert rec.self_secs <= rec.busy_secs + 1e-9
+            assert rec.busy_secs + rec.idle_secs == pytest.approx(rec.total_secs, abs=1e-6)
+        assert p.total_secs == pytest.approx(r.total_secs, rel=0.5), name

@@ -304,21 +304,26 @@ mod tests {
         let text = profile::snapshot().to_prometheus();
         let labels = r#"function="a \"b\"\\c",module="m\nod""#;
         let lines: Vec<&str> = text.lines().filter(|l| l.contains(labels)).collect();
-        assert_eq!(lines.len(), 3 + BUCKET_BOUNDS_NS.len() + 3, "{text}");
+        // four counters, then the histogram's buckets, +Inf, sum and count
+        assert_eq!(lines.len(), 4 + BUCKET_BOUNDS_NS.len() + 3, "{text}");
         assert_eq!(
             lines[0],
             format!("performance_timing_calls_total{{{labels}}} 5")
         );
-        let buckets: Vec<u64> = lines[3..3 + BUCKET_BOUNDS_NS.len() + 1]
+        assert_eq!(
+            lines[3],
+            format!("performance_timing_idle_seconds_total{{{labels}}} 0")
+        );
+        let buckets: Vec<u64> = lines[4..4 + BUCKET_BOUNDS_NS.len() + 1]
             .iter()
             .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
             .collect();
         assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "{buckets:?}");
         assert_eq!(*buckets.last().unwrap(), 5);
-        assert!(lines[3].contains(r#",le="1.28e-07"} "#), "{}", lines[3]);
-        assert!(lines[34].contains(r#",le="+Inf"} 5"#), "{}", lines[34]);
+        assert!(lines[4].contains(r#",le="1.28e-07"} "#), "{}", lines[4]);
+        assert!(lines[35].contains(r#",le="+Inf"} 5"#), "{}", lines[35]);
         assert_eq!(
-            lines[36],
+            lines[37],
             format!("performance_timing_call_duration_seconds_count{{{labels}}} 5")
         );
         for family in FAMILIES {
