@@ -529,3 +529,17 @@ def test_python_and_rust_measure_the_same_shape_alike():
             assert rec.self_secs <= rec.busy_secs + 1e-9
             assert rec.busy_secs + rec.idle_secs == pytest.approx(rec.total_secs, abs=1e-6)
         assert p.total_secs == pytest.approx(r.total_secs, rel=0.5), name
+
+
+def test_html_report_shows_busy_and_idle(tmp_path):
+    asyncio.run(serve(3))
+    path = tmp_path / "profile.html"
+    pt.report([pt.snapshot()], path, title="service")
+    html = path.read_text(encoding="utf-8")
+    assert "<h2>Profile</h2>" in html
+    for column in ("busy", "idle"):
+        assert f"<th>{column}</th>" in html
+    for name in ("request", "db", "render"):
+        assert f"<tr><td>{name}</td><td>3</td>" in html
+    assert html.count("% busy</title>") == 3
+    assert "<title>100.0 % busy</title>" in html  # render never waits

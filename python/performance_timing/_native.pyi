@@ -648,7 +648,7 @@ def trace(capacity: SupportsIndex = 1000000) -> Trace:
     """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
 
 def report(
-    results: Sequence[Stats | Comparison],
+    results: Sequence[Stats | Comparison | Snapshot],
     path: str | os.PathLike[str],
     *,
     title: str | None = None,

@@ -158,6 +158,11 @@ pub struct PySnapshot {
 }
 
 impl PySnapshot {
+    /// The snapshot it holds.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.inner
+    }
+
     /// Wraps a runtime snapshot.
     pub fn new(inner: Snapshot) -> Self {
         Self {
