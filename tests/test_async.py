@@ -74,6 +74,24 @@ def test_concurrent_requests_true_totals_and_no_false_nesting():
     assert stacks(tr) == {"request", "request;db", "request;render"}
 
 
+def test_concurrent_requests_under_uvloop():
+    uvloop = pytest.importorskip("uvloop")
+    with pt.trace() as tr:
+        if hasattr(uvloop, "run"):
+            assert uvloop.run(serve(50)) == 50
+        else:  # uvloop < 0.18
+            loop = uvloop.new_event_loop()
+            try:
+                assert loop.run_until_complete(serve(50)) == 50
+            finally:
+                loop.close()
+    snap = pt.snapshot()
+    assert snap["db"].calls == snap["request"].calls == 50
+    assert snap["db"].total_secs >= 50 * SLEEP
+    assert snap["db"].idle_secs >= 50 * SLEEP * 0.9
+    assert stacks(tr) == {"request", "request;db", "request;render"}
+
+
 def test_request_table_json_and_prometheus_show_idle():
     asyncio.run(serve(5))
     snap = pt.snapshot()
