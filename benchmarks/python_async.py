@@ -163,9 +163,11 @@ def consumer(n: int) -> int:
 
 def generator_case(n: int = 5) -> list[str]:
     pt.reset()
-    consumer(n)
+    with pt.trace() as tr:
+        consumer(n)
     snap = pt.snapshot()
     g, c = snap["items"], snap["consumer"]
+    stacks = sorted({line.rsplit(" ", 1)[0] for line in tr.folded().splitlines()})
     return [
         f"**Generator, 3 × 10 ms of work per item, {n} items consumed**",
         "",
@@ -178,7 +180,8 @@ def generator_case(n: int = 5) -> list[str]:
         ),
         "",
         f"- generator total per item ≥ 30 ms: {g.total_secs / n * 1e3:.1f} ms → {'met' if g.total_secs / n >= 0.03 else 'MISSED'}; "
-        f"the consumer's self time is {c.self_secs * 1e3:.3f} ms (the work is the generator's)",
+        f"the consumer's self time is {c.self_secs * 1e3:.3f} ms (the work is the generator's); "
+        f"folded stacks: {', '.join(f'`{s}`' for s in stacks)}",
         "",
     ]
 
