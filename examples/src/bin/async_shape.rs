@@ -78,7 +78,10 @@ fn block_on<F: Future>(f: F) -> F::Output {
 fn main() {
     let ms: u64 = std::env::args()
         .nth(1)
-        .map(|a| a.parse().expect("MS must be a whole number of milliseconds"))
+        .map(|a| {
+            a.parse()
+                .expect("MS must be a whole number of milliseconds")
+        })
         .unwrap_or(50);
     profile::reset();
     let session = trace::start(trace::DEFAULT_CAPACITY).expect("no other session");

@@ -57,5 +57,5 @@ pub use process::Process;
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{Record, Snapshot, ThreadProfile, snapshot};
 pub use state::is_enabled;
-pub use task::{AsyncCall, Step};
 pub use store::DIR_VARIABLE;
+pub use task::{AsyncCall, Step};
