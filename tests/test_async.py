@@ -561,3 +561,17 @@ def test_html_report_shows_busy_and_idle(tmp_path):
         assert f"<tr><td>{name}</td><td>3</td>" in html
     assert html.count("% busy</title>") == 3
     assert "<title>100.0 % busy</title>" in html  # render never waits
+
+
+def test_rust_timed_frames_nest_under_the_step_that_calls_them():
+    @timed("with_rust")
+    async def with_rust() -> None:
+        await asyncio.sleep(0)
+        pt.compare_seq_vs_parallel([1.0] * 1000, iterations=2)  # `#[timed]` Rust kernels
+
+    with pt.trace() as tr:
+        asyncio.run(with_rust())
+    nested = [s for s in stacks(tr) if s.startswith("with_rust;")]
+    assert any("sum_of_squares" in s for s in nested), stacks(tr)
+    rec = pt.snapshot()["with_rust"]
+    assert rec.calls == 1 and rec.self_secs < rec.busy_secs

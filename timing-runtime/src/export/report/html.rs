@@ -117,13 +117,13 @@ pub(super) fn profile_section(snapshot: &crate::profile::Snapshot) -> String {
         } else {
             r.busy_ns() as f64 * 100.0 / r.total_ns() as f64
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<tr><td>{name}</td><td>{calls}</td><td>{total}</td><td>{self_time}</td>\
              <td>{busy}</td><td>{idle}</td><td><svg class=\"split\" width=\"120\" height=\"10\" \
              role=\"img\"><title>{busy_share:.1} % busy</title><rect width=\"120\" height=\"10\" \
              fill=\"#c8d6f0\"/><rect width=\"{bar:.1}\" height=\"10\" fill=\"#1a56c4\"/></svg></td>\
-             <td>{mean}</td><td>{p99}</td></tr>\n",
+             <td>{mean}</td><td>{p99}</td></tr>",
             name = escape(r.name()),
             calls = r.calls(),
             total = nanos(r.total_ns()),
