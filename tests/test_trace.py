@@ -164,7 +164,13 @@ def test_async_python_spans():
 
     with pt.trace() as tr:
         assert asyncio.run(main()) == [0, 2, 4]
-    assert len(tr) == 6
+    # each fetch runs in two steps (before and after its await), each a span; leaf nests
+    # in the second
+    assert len(tr) == 3 * 2 + 3
+    assert {line.rsplit(" ", 1)[0] for line in tr.folded().splitlines()} == {
+        "test_async_python_spans.<locals>.fetch",
+        "test_async_python_spans.<locals>.fetch;leaf",
+    }
 
 
 def test_one_session_at_a_time_and_bad_arguments(tmp_path):

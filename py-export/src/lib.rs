@@ -146,6 +146,8 @@ mod native {
     #[pymodule_export]
     use crate::profile::snapshot::{PyRecord, PySnapshot};
     #[pymodule_export]
+    use crate::profile::steps::PySteps;
+    #[pymodule_export]
     use crate::prometheus::{PyMetricsServer, push, serve_metrics};
     #[pymodule_export]
     use crate::report::report;

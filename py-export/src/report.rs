@@ -10,14 +10,17 @@ use timing_runtime::export::report::{Entry, write_report};
 use crate::args;
 use crate::compare::PyComparison;
 use crate::errors::io_error;
+use crate::profile::snapshot::PySnapshot;
 use crate::stats::PyStats;
 
 /// Writes one self-contained HTML page to ``path`` (no network needed to view it) with, per
 /// ``Stats`` in ``results``, a plot of its samples (median, 95 % interval, outliers) and a
 /// summary table, and per ``Comparison`` the two distributions side by side and the ratio with
-/// its interval, coloured by the verdict. ``title`` defaults to ``"Benchmark report"``.
-/// ``results`` is any iterable of them (a list, a tuple, a generator; a set works but its
-/// order is arbitrary), read once; a ``str``, ``bytes`` or non-iterable is a ``TypeError``.
+/// its interval, coloured by the verdict; per ``Snapshot``, its records with their busy and
+/// idle time (calls that run in steps: coroutines, generators). ``title`` defaults to
+/// ``"Benchmark report"``. ``results`` is any iterable of them (a list, a tuple, a generator; a
+/// set works but its order is arbitrary), read once; a ``str``, ``bytes`` or non-iterable is a
+/// ``TypeError``.
 /// Written to a temporary file, then renamed: on ``OSError`` nothing is left behind.
 #[pyfunction]
 #[pyo3(signature = (results, path, *, title = None))]
@@ -29,8 +32,8 @@ pub fn report(
 ) -> PyResult<()> {
     let not_results = || {
         PyTypeError::new_err(format!(
-            "results must be an iterable (list, tuple, generator, ...) of Stats and/or \
-             Comparison, not {}",
+            "results must be an iterable (list, tuple, generator, ...) of Stats, Comparison \
+             and/or Snapshot, not {}",
             args::type_name(results)
         ))
     };
@@ -40,9 +43,12 @@ pub fn report(
     let mut items: Vec<Bound<'_, PyAny>> = Vec::new();
     for item in results.try_iter().map_err(|_| not_results())? {
         let item = item?;
-        if item.cast::<PyStats>().is_err() && item.cast::<PyComparison>().is_err() {
+        if item.cast::<PyStats>().is_err()
+            && item.cast::<PyComparison>().is_err()
+            && item.cast::<PySnapshot>().is_err()
+        {
             return Err(PyTypeError::new_err(format!(
-                "every element of results must be a Stats or a Comparison, not {}",
+                "every element of results must be a Stats or a Comparison (or a Snapshot), not {}",
                 args::type_name(&item)
             )));
         }
@@ -60,6 +66,9 @@ pub fn report(
         .iter()
         .map(|item| match item.cast::<PyStats>() {
             Ok(stats) => Entry::Stats(&stats.get().inner),
+            Err(_) if item.cast::<PySnapshot>().is_ok() => {
+                Entry::Profile(item.cast::<PySnapshot>().expect("checked").get().snapshot())
+            }
             Err(_) => {
                 let c = item.cast::<PyComparison>().expect("checked above").get();
                 Entry::Comparison {

@@ -53,6 +53,7 @@ __all__ = [
     "_format_rate",
     "_reference_workload",
     "_scope",
+    "_Steps",
 ]
 
 _DEFAULTS: dict[str, float | int | bool | str | None]
@@ -177,6 +178,12 @@ class Record:
     def self_secs(self) -> float:
         """Self (exclusive) time in seconds."""
     @property
+    def idle_secs(self) -> float:
+        """Time suspended between steps in seconds (coroutines, generators; 0 otherwise)."""
+    @property
+    def busy_secs(self) -> float:
+        """Time running in seconds: ``total_secs - idle_secs``."""
+    @property
     def mean_secs(self) -> float:
         """Mean call duration in seconds."""
     @property
@@ -266,6 +273,24 @@ class timed:
         self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], /
     ) -> Any:
         """``func(*args, **kwargs)`` as one recorded call of the scope."""
+    def _steps(self, inner: Any, mode: int = 0) -> _Steps:
+        """One call of the scope that runs in steps, driving ``inner``."""
+
+@final
+class _Steps:
+    """A timed call of a coroutine, generator or async generator, driven step by step."""
+
+    def __await__(self) -> _Steps: ...
+    def __iter__(self) -> _Steps: ...
+    def __next__(self) -> Any: ...
+    def send(self, value: Any) -> Any:
+        """Resumes the wrapped iterator with ``value`` (one step of the call)."""
+    def throw(self, *args: Any) -> Any:
+        """Throws an exception into the wrapped iterator (one step of the call)."""
+    def close(self) -> Any:
+        """Closes the wrapped iterator (its last step)."""
+    def _next(self, inner: Any, mode: int) -> _Steps:
+        """Drives ``inner`` as a further part of the same call."""
 
 def _reference_workload() -> Callable[[], int]:
     """The Python reference workload ``bench`` times beside every function."""
@@ -638,7 +663,7 @@ def trace(capacity: SupportsIndex = 1000000) -> Trace:
     """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
 
 def report(
-    results: Iterable[Stats | Comparison],
+    results: Iterable[Stats | Comparison | Snapshot],
     path: str | os.PathLike[str],
     *,
     title: str | None = None,

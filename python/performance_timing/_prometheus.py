@@ -29,8 +29,8 @@ class PrometheusCollector:
 
     ``prometheus_client.REGISTRY.register(pt.PrometheusCollector())`` adds, per timed function
     (labels ``function`` and ``module``), the counters ``performance_timing_calls_total``,
-    ``performance_timing_seconds_total``, ``performance_timing_self_seconds_total`` and the
-    histogram ``performance_timing_call_duration_seconds`` to the ``/metrics`` endpoint the
+    ``performance_timing_seconds_total``, ``performance_timing_self_seconds_total``,
+    ``performance_timing_idle_seconds_total`` and the histogram ``performance_timing_call_duration_seconds`` to the ``/metrics`` endpoint the
     application already has: the same families and values as ``Snapshot.to_prometheus()``,
     read from a fresh snapshot at every scrape.
 
@@ -57,11 +57,11 @@ class PrometheusCollector:
             yield family
 
     def collect(self) -> Iterator[Any]:
-        """The four metric families, from a snapshot taken now."""
+        """The five metric families, from a snapshot taken now."""
         return self._families(with_samples=True)
 
     def describe(self) -> Iterator[Any]:
-        """The four metric families without samples (what a registry checks names with)."""
+        """The five metric families without samples (what a registry checks names with)."""
         return self._families(with_samples=False)
 
     def __repr__(self) -> str:

@@ -13,12 +13,21 @@ if TYPE_CHECKING:
     F = TypeVar("F", bound=Callable[..., Any])
 
 # `functools` is imported on first decoration: `import performance_timing` stays cheap.
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE
+_CO_ASYNC_GENERATOR = 0x200  # inspect.CO_ASYNC_GENERATOR
+
+# `_Steps` modes: an async generator's item (`__anext__`, `asend`, `athrow`), its closing.
+_ITEM, _CLOSING = 1, 2
+
+
+def _code_flags(func: object) -> int:
+    code = getattr(func, "__code__", None)
+    return int(getattr(code, "co_flags", 0))
 
 
 def _is_coroutine_function(func: object) -> bool:
-    code = getattr(func, "__code__", None)
-    return bool(getattr(code, "co_flags", 0) & _CO_COROUTINE)
+    return bool(_code_flags(func) & _CO_COROUTINE)
 
 
 def _encodable(text: Any) -> Any:
@@ -55,18 +64,28 @@ def _decorate(func: F, name: str | None) -> F:
     module = getattr(func, "__module__", None) or "python"
     scope = _scope(_encodable(module), _encodable(label or repr(func)))
 
-    if _is_coroutine_function(func):
-        enter, exit_ = scope.enter, scope.exit
+    flags = _code_flags(func)
+    steps = scope._steps  # one call that runs in steps (see `_native._Steps`)
 
+    if flags & _CO_COROUTINE:
+        # Every resumption of the coroutine is a step of the call (`await` delegates `send`,
+        # `throw` and `close` to the `_Steps` object).
         @functools.wraps(func)
         async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            enter()
-            try:
-                return await func(*args, **kwargs)
-            finally:
-                exit_()
+            return await steps(func(*args, **kwargs))
 
         return async_wrapper  # type: ignore[return-value]
+
+    if flags & _CO_GENERATOR:
+
+        @functools.wraps(func)
+        def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            return (yield from steps(func(*args, **kwargs)))
+
+        return generator_wrapper  # type: ignore[return-value]
+
+    if flags & _CO_ASYNC_GENERATOR:
+        return _async_generator_wrapper(func, steps, functools)  # type: ignore[no-any-return]
 
     call = scope._call  # opens a span, calls func(*args, **kwargs), records the span
 
@@ -75,3 +94,33 @@ def _decorate(func: F, name: str | None) -> F:
         return call(func, args, kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _async_generator_wrapper(func: Any, steps: Any, functools: Any) -> Any:
+    """An async generator that forwards to ``func``'s, each awaitable it awaits (``asend``,
+    ``athrow``, ``aclose``) driven as steps of one call."""
+
+    @functools.wraps(func)
+    async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+        agen = func(*args, **kwargs)
+        call = steps(agen.__anext__(), _ITEM)
+        try:
+            value = await call
+        except StopAsyncIteration:
+            return
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                await call._next(agen.aclose(), _CLOSING)
+                raise
+            except BaseException as exc:  # noqa: BLE001 - thrown in: passed to the generator
+                item = call._next(agen.athrow(exc), _ITEM)
+            else:
+                item = call._next(agen.asend(sent), _ITEM)
+            try:
+                value = await item
+            except StopAsyncIteration:
+                return
+
+    return async_generator_wrapper

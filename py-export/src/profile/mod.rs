@@ -5,6 +5,7 @@
 //! * [`scope`]: `timed` (and `_scope`, the decorator's way to a site of an explicit module);
 //! * [`sites`]: one `timed` object per call site, and the per-thread cache behind
 //!   `timed("stage")`;
+//! * [`steps`]: `_Steps`, a timed coroutine, generator or async generator, step by step;
 //! * [`fast`]: `timed`'s construction and `with` without CPython's generic dispatch;
 //! * [`shared`]: one profile per process (the `_PROFILE_API` capsule; another extension
 //!   attaching to it).
@@ -15,3 +16,4 @@ pub mod scope;
 pub mod shared;
 pub mod sites;
 pub mod snapshot;
+pub mod steps;

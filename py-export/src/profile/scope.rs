@@ -18,6 +18,7 @@ use pyo3::{ffi, intern};
 use timing_runtime::profile::{self, CallSite};
 
 use super::sites;
+use super::steps::PySteps;
 use crate::args::{self, type_name};
 use crate::errors::no_open_scope;
 use crate::repr;
@@ -33,9 +34,12 @@ use crate::repr;
 /// in the calling module, ready at once (writing it inline constructs nothing).
 ///
 /// Self time is exclusive across the language boundary: Rust ``#[timed]`` functions called
-/// inside count as children. A coroutine function is timed from start to finish (wall
-/// time, including time suspended at ``await``); a generator function only for creating
-/// the generator. A scope must end on the thread that started it (``RuntimeError``, nothing
+/// inside count as children. A coroutine, generator or async generator function is timed
+/// from its first step to its end (wall time, across suspensions); each resumption is a step
+/// on the thread that runs it, its self time is the time in its own steps minus timed frames
+/// nested in them, and the time suspended is its idle time. A ``with`` block inside such a
+/// call belongs to the call (its task), not to the thread: across an ``await`` it never
+/// contains another task's work. A scope must end on the thread that started it (``RuntimeError``, nothing
 /// recorded). Each distinct (module, name) is a call site kept for the life of the process.
 #[pyclass(frozen, immutable_type, module = "performance_timing", name = "timed")]
 pub struct PyTimed {
@@ -231,6 +235,14 @@ impl PyTimed {
     /// (``RuntimeError`` when there is none, e.g. on another thread).
     fn exit(&self) -> PyResult<()> {
         profile::exit_scope(self.site()?).map_err(no_open_scope)
+    }
+
+    /// One call of the scope that runs in steps, driving ``inner`` (a coroutine or generator;
+    /// with ``mode`` 1, an async generator's first ``__anext__()`` awaitable): what the
+    /// decorator's wrappers of coroutine, generator and async generator functions delegate to.
+    #[pyo3(signature = (inner, mode = 0))]
+    fn _steps(&self, inner: Py<PyAny>, mode: u8) -> PyResult<PySteps> {
+        PySteps::start(self.site()?, inner, mode)
     }
 
     /// Decorates ``func`` (``@timed("name")`` / ``@timed()``).

@@ -57,6 +57,19 @@ impl PyRecord {
         self.inner.self_time().as_secs_f64()
     }
 
+    /// Time suspended between steps in seconds, for coroutines, generators, async
+    /// generators and ``with timed(...)`` blocks inside them (0 for plain calls).
+    #[getter]
+    fn idle_secs(&self) -> f64 {
+        self.inner.idle().as_secs_f64()
+    }
+
+    /// Time running in seconds: ``total_secs - idle_secs``.
+    #[getter]
+    fn busy_secs(&self) -> f64 {
+        self.inner.busy().as_secs_f64()
+    }
+
     /// Mean call duration in seconds.
     #[getter]
     fn mean_secs(&self) -> f64 {
@@ -138,6 +151,11 @@ fn record_dict<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>>
     d.set_item("self_ns", doc.self_ns)?;
     d.set_item("min_ns", doc.min_ns)?;
     d.set_item("max_ns", doc.max_ns)?;
+    if doc.idle_ns != 0 {
+        // Optional, as in the JSON document.
+        d.set_item("idle_secs", doc.idle_secs)?;
+        d.set_item("idle_ns", doc.idle_ns)?;
+    }
     let buckets = doc
         .histogram
         .iter()
@@ -156,6 +174,11 @@ pub struct PySnapshot {
 }
 
 impl PySnapshot {
+    /// The snapshot it holds.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.inner
+    }
+
     /// Wraps a runtime snapshot.
     pub fn new(inner: Snapshot) -> Self {
         Self {
@@ -340,7 +363,8 @@ impl PySnapshot {
 
     /// The snapshot in the Prometheus text exposition format 0.0.4: per function, the
     /// counters ``performance_timing_calls_total``, ``performance_timing_seconds_total``,
-    /// ``performance_timing_self_seconds_total`` and the histogram
+    /// ``performance_timing_self_seconds_total``, ``performance_timing_idle_seconds_total``
+    /// and the histogram
     /// ``performance_timing_call_duration_seconds`` (bounds: powers of two from 128 ns to 137 s).
     fn to_prometheus(&self) -> String {
         self.inner.to_prometheus()
@@ -372,6 +396,12 @@ impl PySnapshot {
                 .iter()
                 .map(|s| (s.function, s.module, secs(s.self_ns))),
         )?;
+        let idle = PyList::new(
+            py,
+            series
+                .iter()
+                .map(|s| (s.function, s.module, secs(s.idle_ns))),
+        )?;
         let histogram = PyList::new(
             py,
             series.iter().map(|s| {
@@ -381,7 +411,7 @@ impl PySnapshot {
                 (s.function, s.module, buckets, secs(s.sum_ns))
             }),
         )?;
-        let families = [calls, total, self_time, histogram];
+        let families = [calls, total, self_time, idle, histogram];
         PyList::new(
             py,
             prom::FAMILIES

@@ -7,6 +7,7 @@
 //! | `performance_timing_calls_total` | counter | calls |
 //! | `performance_timing_seconds_total` | counter | inclusive time (outermost frames) |
 //! | `performance_timing_self_seconds_total` | counter | self time |
+//! | `performance_timing_idle_seconds_total` | counter | time suspended between steps (async calls, coroutines, generators; 0 for others) |
 //! | `performance_timing_call_duration_seconds` | histogram | every call's duration |
 //!
 //! The histogram's bounds ([`BUCKET_BOUNDS_NS`]) are every power of two from 2⁷ ns (128 ns)
@@ -78,6 +79,13 @@ pub const SELF_SECONDS: Family = Family {
     help: "Self time of each timed function, in seconds: inclusive time minus time in timed callees.",
 };
 
+/// `performance_timing_idle_seconds_total`.
+pub const IDLE_SECONDS: Family = Family {
+    name: "performance_timing_idle_seconds_total",
+    kind: "counter",
+    help: "Time each timed async function, coroutine or generator spent suspended between its steps, in seconds (0 for plain functions).",
+};
+
 /// `performance_timing_call_duration_seconds`.
 pub const CALL_DURATION: Family = Family {
     name: "performance_timing_call_duration_seconds",
@@ -85,8 +93,8 @@ pub const CALL_DURATION: Family = Family {
     help: "Duration of each call of a timed function, in seconds (bounds: powers of two from 128 ns to 137 s).",
 };
 
-/// The four families, in the order they are exposed.
-pub const FAMILIES: [Family; 4] = [CALLS, SECONDS, SELF_SECONDS, CALL_DURATION];
+/// The five families, in the order they are exposed.
+pub const FAMILIES: [Family; 5] = [CALLS, SECONDS, SELF_SECONDS, IDLE_SECONDS, CALL_DURATION];
 
 /// The exposed figures of one `(module, function)`, added over its records. The sums are
 /// 128-bit: records of one series whose counts add past 2^64 − 1 are shown exactly.
@@ -102,6 +110,8 @@ pub struct Series<'a> {
     pub total_ns: u128,
     /// Self time in nanoseconds.
     pub self_ns: u128,
+    /// Idle time (suspended between steps) in nanoseconds.
+    pub idle_ns: u128,
     /// Sum of every call's duration in nanoseconds (the histogram's `_sum`).
     pub sum_ns: u128,
     /// Cumulative calls at most each of [`BUCKET_BOUNDS_NS`] long.
@@ -189,6 +199,7 @@ impl Snapshot {
                     calls: 0,
                     total_ns: 0,
                     self_ns: 0,
+                    idle_ns: 0,
                     sum_ns: 0,
                     buckets: [0; BUCKET_BOUNDS_NS.len()],
                     count: 0,
@@ -196,6 +207,7 @@ impl Snapshot {
             s.calls += u128::from(r.calls());
             s.total_ns += u128::from(r.total_ns());
             s.self_ns += u128::from(r.self_ns());
+            s.idle_ns += u128::from(r.idle_ns());
             s.sum_ns += u128::from(r.sum_ns());
             for (cumulative, &bound) in s.buckets.iter_mut().zip(&BUCKET_BOUNDS_NS) {
                 *cumulative += u128::from(r.calls_at_most(bound));
@@ -206,7 +218,7 @@ impl Snapshot {
     }
 
     /// The snapshot in the Prometheus text exposition format 0.0.4 (see
-    /// [`crate::export::prometheus`]): three counters and a histogram per call site, each
+    /// [`crate::export::prometheus`]): four counters and a histogram per call site, each
     /// family with `# HELP` and `# TYPE`. Serve it with [`CONTENT_TYPE`].
     ///
     /// ```
@@ -242,6 +254,7 @@ impl Snapshot {
                     CALLS => writeln!(out, "{name}{{{labels}}} {}", s.calls),
                     SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.total_ns)),
                     SELF_SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.self_ns)),
+                    IDLE_SECONDS => writeln!(out, "{name}{{{labels}}} {}", secs(s.idle_ns)),
                     _ => write_histogram(&mut out, name, labels, &les, s),
                 };
             }
@@ -297,21 +310,26 @@ mod tests {
         let text = profile::snapshot().to_prometheus();
         let labels = r#"function="a \"b\"\\c",module="m\nod""#;
         let lines: Vec<&str> = text.lines().filter(|l| l.contains(labels)).collect();
-        assert_eq!(lines.len(), 3 + BUCKET_BOUNDS_NS.len() + 3, "{text}");
+        // four counters, then the histogram's buckets, +Inf, sum and count
+        assert_eq!(lines.len(), 4 + BUCKET_BOUNDS_NS.len() + 3, "{text}");
         assert_eq!(
             lines[0],
             format!("performance_timing_calls_total{{{labels}}} 5")
         );
-        let buckets: Vec<u64> = lines[3..3 + BUCKET_BOUNDS_NS.len() + 1]
+        assert_eq!(
+            lines[3],
+            format!("performance_timing_idle_seconds_total{{{labels}}} 0")
+        );
+        let buckets: Vec<u64> = lines[4..4 + BUCKET_BOUNDS_NS.len() + 1]
             .iter()
             .map(|l| l.rsplit(' ').next().unwrap().parse().unwrap())
             .collect();
         assert!(buckets.windows(2).all(|w| w[0] <= w[1]), "{buckets:?}");
         assert_eq!(*buckets.last().unwrap(), 5);
-        assert!(lines[3].contains(r#",le="1.28e-07"} "#), "{}", lines[3]);
-        assert!(lines[34].contains(r#",le="+Inf"} 5"#), "{}", lines[34]);
+        assert!(lines[4].contains(r#",le="1.28e-07"} "#), "{}", lines[4]);
+        assert!(lines[35].contains(r#",le="+Inf"} 5"#), "{}", lines[35]);
         assert_eq!(
-            lines[36],
+            lines[37],
             format!("performance_timing_call_duration_seconds_count{{{labels}}} 5")
         );
         for family in FAMILIES {

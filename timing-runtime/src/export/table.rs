@@ -54,7 +54,8 @@ inside it are part of it), while calls, mean and percentiles count every call, s
 exceeds total";
 
 impl Snapshot {
-    /// A text table sorted by self time: calls, total, self, mean, p50, p99 and the share of
+    /// A text table sorted by self time: calls, total, self (with busy and idle when a record
+    /// ran in steps: async functions, coroutines, generators), mean, p50, p99 and the share of
     /// all self time.
     ///
     /// A name that records of several modules share is shown qualified (`pkg.a::load`,
@@ -77,6 +78,9 @@ impl Snapshot {
         }
         let all_self = self.total_self().as_nanos() as f64;
         let mut recursive = false;
+        // Calls that run in steps (async functions, coroutines, generators): their time
+        // running and suspended, in two more columns.
+        let stepped = self.records().iter().any(|r| r.idle_ns() > 0);
         let rows: Vec<Vec<String>> = self
             .records()
             .iter()
@@ -91,24 +95,31 @@ impl Snapshot {
                     recursive = true;
                     total.push('*');
                 }
-                vec![
+                let mut row = vec![
                     format::printable(&name).into_owned(),
                     r.calls().to_string(),
                     total,
                     format::nanos(r.self_ns()),
+                ];
+                if stepped {
+                    row.push(format::nanos(r.busy_ns()));
+                    row.push(format::nanos(r.idle_ns()));
+                }
+                row.extend([
                     format::duration(r.mean().as_secs_f64()),
                     format::nanos(r.percentile_ns(50.0)),
                     format::nanos(r.percentile_ns(99.0)),
                     format!("{:.1}%", format::percent(r.self_ns() as f64, all_self)),
-                ]
+                ]);
+                row
             })
             .collect();
-        let mut table = render(
-            &[
-                "name", "calls", "total", "self", "mean", "p50", "p99", "% self",
-            ],
-            &rows,
-        );
+        let mut header = vec!["name", "calls", "total", "self"];
+        if stepped {
+            header.extend(["busy", "idle"]);
+        }
+        header.extend(["mean", "p50", "p99", "% self"]);
+        let mut table = render(&header, &rows);
         if recursive {
             table.push('\n');
             table.push_str(RECURSION_NOTE);

@@ -12,7 +12,7 @@ use super::control::site_id;
 use super::local::{Local, with_local};
 use super::shared::{RawFrame, guest};
 use super::slot::SiteSlot;
-use super::state::{ENABLED, HOSTED, STATE, TRACING, epoch_of, recording, same_epoch};
+use super::state::{ENABLED, HOSTED, STATE, TRACING, epoch_of};
 use super::trace::buffer as trace;
 use super::trace::records::Record;
 use crate::clock::tsc;
@@ -324,32 +324,26 @@ impl Drop for Span {
 ///
 /// Inclusive time is wall time from the first poll to completion, across `.await`s and
 /// threads; self time is the time spent inside this future's polls minus timed calls made
-/// within them. It is `Send` whenever the wrapped future is. While a trace session is active,
-/// each poll is captured as a span on the thread that ran it, and a future first polled during
-/// the session is also captured as one async slice from its first poll to completion.
+/// within them; idle time is the time between polls. It is `Send` whenever the wrapped future
+/// is. While a trace session is active, each poll is captured as a span on the thread that ran
+/// it, and a future first polled during the session is also captured as one async slice from
+/// its first poll to completion. A future dropped after its first poll and before completion
+/// (cancelled) is recorded once, ended at the drop. Each poll is a step of an
+/// [`AsyncCall`](super::AsyncCall), the accounting Python's coroutines share.
 pub struct TimedFuture<F> {
-    site: &'static CallSite,
     inner: F,
-    /// Raw clock reading at the first poll; 0 before it; `None` when recording was off.
-    start: Option<u64>,
-    self_time: u64,
-    /// The trace session its first poll was captured in (0: none).
-    session: u64,
-    /// The profiler state at the first poll (a future started before a `reset()` and
-    /// finished after it is not recorded).
-    state: u64,
+    call: super::task::AsyncCall,
+    /// The call in the host's profile, when this runtime is a guest.
+    hosted: guest::HostedCall,
 }
 
 impl<F> TimedFuture<F> {
     /// Wraps `inner`, recording it under `site`.
     pub fn new(site: &'static CallSite, inner: F) -> Self {
         Self {
-            site,
             inner,
-            start: Some(0),
-            self_time: 0,
-            session: 0,
-            state: 0,
+            call: super::task::AsyncCall::new(site),
+            hosted: guest::HostedCall::new(),
         }
     }
 }
@@ -358,98 +352,22 @@ impl<F: Future> Future for TimedFuture<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: `inner` is structurally pinned (never moved out); the other fields are Unpin
-        // plain data.
+        // SAFETY: `inner` is structurally pinned (never moved out); `call` and `hosted` are
+        // Unpin plain data.
         let this = unsafe { self.get_unchecked_mut() };
-        let state = STATE.load(Ordering::Relaxed);
-        if state & HOSTED != 0 {
-            return this.poll_hosted(cx);
+        if STATE.load(Ordering::Relaxed) & HOSTED != 0 {
+            // SAFETY: as above.
+            let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
+            let site = this.call.site();
+            return this.hosted.poll(site, |cx| inner.poll(cx), cx);
         }
         let inner = unsafe { Pin::new_unchecked(&mut this.inner) };
-        if this.start == Some(0) {
-            this.state = state;
-            if !recording(state) {
-                this.start = None;
-            }
-        }
-        let Some(start) = this.start else {
+        if this.call.is_finished() {
             return inner.poll(cx);
-        };
-        let saved = with_local(|l| l.children.get()).unwrap_or(0);
-        let site = this.site;
-        let (span, t0) = if state & TRACING != 0 {
-            trace::open(site_id(site))
-        } else {
-            (None, tsc::raw())
-        };
-        let start = if start == 0 {
-            if span.is_some() {
-                this.session = trace::current_generation();
-            }
-            t0.max(1)
-        } else {
-            start
-        };
-        this.start = Some(start);
+        }
+        let step = this.call.begin_step();
         let result = inner.poll(cx);
-        let t1 = tsc::raw();
-        if let Some(record) = span {
-            trace::close(record, t1);
-        }
-        let busy = t1.saturating_sub(t0);
-        let started_in = this.state;
-        let self_time = &mut this.self_time;
-        with_local(|local| {
-            let children = local.children.get().wrapping_sub(saved);
-            *self_time = self_time.saturating_add(busy.saturating_sub(children));
-            local.children.set(saved.wrapping_add(busy));
-            let state = STATE.load(Ordering::Relaxed);
-            if result.is_ready() && same_epoch(state, started_in) {
-                let slot = local.slot(site_id(site), epoch_of(state));
-                slot.record(t1.saturating_sub(start), *self_time, true);
-            }
-        });
-        if result.is_ready() && this.session != 0 {
-            trace::push_async(this.session, site_id(site), start, t1);
-        }
-        result
-    }
-}
-
-impl<F: Future> TimedFuture<F> {
-    /// [`Future::poll`] in a guest: the same accounting, on the host's clock, thread sums and
-    /// slots (see `profile/shared`). Its polls are not captured as spans of a trace.
-    #[cold]
-    fn poll_hosted(&mut self, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: as in `poll`: `inner` is structurally pinned and never moved out.
-        let inner = unsafe { Pin::new_unchecked(&mut self.inner) };
-        let Some(api) = guest::host() else {
-            return inner.poll(cx);
-        };
-        if self.start == Some(0) {
-            // SAFETY: the host's state word is a static of the host.
-            self.state = unsafe { (*api.state).load(Ordering::Relaxed) };
-            if !recording(self.state) {
-                self.start = None;
-            }
-        }
-        let Some(start) = self.start else {
-            return inner.poll(cx);
-        };
-        let saved = (api.children)();
-        let t0 = (api.now)();
-        let start = if start == 0 { t0.max(1) } else { start };
-        self.start = Some(start);
-        let result = inner.poll(cx);
-        let t1 = (api.now)();
-        let busy = t1.saturating_sub(t0);
-        let children = (api.children)().wrapping_sub(saved);
-        self.self_time = self.self_time.saturating_add(busy.saturating_sub(children));
-        (api.set_children)(saved.wrapping_add(busy));
-        if result.is_ready() {
-            let id = guest::host_id(api, self.site);
-            (api.record)(id, self.state, t1.saturating_sub(start), self.self_time);
-        }
+        this.call.end_step(step, result.is_ready());
         result
     }
 }

@@ -50,6 +50,7 @@ pub mod snapshot;
 mod state;
 mod store;
 mod sync;
+pub mod task;
 mod threads;
 pub mod trace;
 
@@ -61,3 +62,4 @@ pub use process::Process;
 pub use scope::{NoOpenScope, enter_scope, exit_scope, prepare};
 pub use snapshot::{LookupError, Record, Snapshot, ThreadProfile, snapshot};
 pub use store::DIR_VARIABLE;
+pub use task::{AsyncCall, Step};

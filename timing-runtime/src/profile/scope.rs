@@ -39,7 +39,14 @@ pub fn prepare(site: &'static CallSite) {
 /// assert!(profile::exit_scope(&SITE).is_err());
 /// assert_eq!(profile::snapshot().get("scoped").unwrap().calls(), 1);
 /// ```
+///
+/// Inside a step of an [`AsyncCall`](super::AsyncCall) (a timed Python coroutine or generator
+/// resuming, a `#[timed]` future's poll) the scope belongs to that call, not to the thread:
+/// it is parked while the call is suspended (see [`task`](super::task)).
 pub fn enter_scope(site: &'static CallSite) {
+    if super::task::in_step() && super::task::enter_scope(site) {
+        return;
+    }
     let span = Span::open(site);
     // During thread teardown the stack is gone; the span then records on drop, if it can.
     let _ = OPEN.try_with(|open| open.borrow_mut().push((site, span)));
@@ -47,6 +54,9 @@ pub fn enter_scope(site: &'static CallSite) {
 
 /// Closes and records the innermost open scope of `site` on the calling thread.
 pub fn exit_scope(site: &'static CallSite) -> Result<(), NoOpenScope> {
+    if super::task::in_step() && super::task::exit_scope(site) {
+        return Ok(());
+    }
     let span = OPEN
         .try_with(|open| {
             let mut open = open.borrow_mut();

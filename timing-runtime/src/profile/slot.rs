@@ -36,6 +36,8 @@ pub(crate) struct SiteSlot {
     sum: AtomicU64,
     total: AtomicU64,
     self_time: AtomicU64,
+    /// Time suspended between the steps of calls that run in steps (async calls).
+    idle: AtomicU64,
     min: AtomicU64,
     max: AtomicU64,
     histogram: OwnedHistogram,
@@ -54,6 +56,7 @@ pub(crate) mod offsets {
     pub(crate) const SUM: usize = offset_of!(SiteSlot, sum);
     pub(crate) const TOTAL: usize = offset_of!(SiteSlot, total);
     pub(crate) const SELF_TIME: usize = offset_of!(SiteSlot, self_time);
+    pub(crate) const IDLE: usize = offset_of!(SiteSlot, idle);
     pub(crate) const MIN: usize = offset_of!(SiteSlot, min);
     pub(crate) const MAX: usize = offset_of!(SiteSlot, max);
     pub(crate) const BLOCK_AT: usize =
@@ -71,6 +74,8 @@ pub(crate) struct SlotData {
     /// Inclusive time of outermost frames only: wall time spent in the function.
     pub(crate) total: u64,
     pub(crate) self_time: u64,
+    /// Time suspended between steps (calls that run in steps only; 0 for the others).
+    pub(crate) idle: u64,
     pub(crate) min: u64,
     pub(crate) max: u64,
     pub(crate) histogram: Histogram,
@@ -105,6 +110,7 @@ impl SlotData {
         self.sum = self.sum.saturating_add(other.sum);
         self.total = self.total.saturating_add(other.total);
         self.self_time = self.self_time.saturating_add(other.self_time);
+        self.idle = self.idle.saturating_add(other.idle);
         self.histogram.merge(&other.histogram);
     }
 }
@@ -146,6 +152,7 @@ impl SiteSlot {
             sum: AtomicU64::new(0),
             total: AtomicU64::new(0),
             self_time: AtomicU64::new(0),
+            idle: AtomicU64::new(0),
             min: AtomicU64::new(u64::MAX),
             max: AtomicU64::new(0),
             histogram: OwnedHistogram::new(),
@@ -233,6 +240,17 @@ impl SiteSlot {
             .record(bucket_index(tsc::scale_to_nanos(inclusive)), owner);
     }
 
+    /// Owner only: records one call that ran in steps (see [`task`](super::task)):
+    /// `inclusive` from its first step to its end, always added to the total (concurrent calls
+    /// of one site each count their own wall time), of which `idle` was spent suspended.
+    #[inline]
+    pub(crate) fn record_async(&self, inclusive: u64, self_time: u64, idle: u64) {
+        self.record(inclusive, self_time, true);
+        let s = self.write_begin();
+        bump(&self.idle, idle);
+        self.write_end(s);
+    }
+
     /// Adds `data` (counters of other slots of the same site) to this slot. The caller holds
     /// the slot lock and is the only writer (this is how exited threads' totals are kept).
     pub(crate) fn absorb(&self, data: &SlotData) {
@@ -259,6 +277,7 @@ impl SiteSlot {
             (&self.sum, data.sum),
             (&self.total, data.total),
             (&self.self_time, data.self_time),
+            (&self.idle, data.idle),
         ] {
             cell.store(
                 cell.load(Ordering::Relaxed).saturating_add(by),
@@ -277,6 +296,7 @@ impl SiteSlot {
         self.sum.store(0, Ordering::Relaxed);
         self.total.store(0, Ordering::Relaxed);
         self.self_time.store(0, Ordering::Relaxed);
+        self.idle.store(0, Ordering::Relaxed);
         self.min.store(u64::MAX, Ordering::Relaxed);
         self.max.store(0, Ordering::Relaxed);
         self.write_end(s);
@@ -324,6 +344,7 @@ impl SiteSlot {
                 let sum = self.sum.load(Ordering::Relaxed);
                 let total = self.total.load(Ordering::Relaxed);
                 let self_time = self.self_time.load(Ordering::Relaxed);
+                let idle = self.idle.load(Ordering::Relaxed);
                 let min = self.min.load(Ordering::Relaxed);
                 let max = self.max.load(Ordering::Relaxed);
                 fence(Ordering::Acquire);
@@ -333,6 +354,7 @@ impl SiteSlot {
                         sum,
                         total,
                         self_time,
+                        idle,
                         min: if calls == 0 { 0 } else { min },
                         max,
                         histogram: Histogram::default(),

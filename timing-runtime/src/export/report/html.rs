@@ -102,3 +102,43 @@ pub(super) fn summary_table(columns: &[(&str, &Stats)], format: &dyn Fn(f64) -> 
     }
     out
 }
+
+/// A profile's records, largest self time first: calls, total, self, busy and idle (with a
+/// bar of the share of the total spent running and suspended), mean and p99.
+pub(super) fn profile_section(snapshot: &crate::profile::Snapshot) -> String {
+    use crate::format::nanos;
+    let mut out = String::from(
+        "<section>\n<h2>Profile</h2>\n<table>\n<tr><th>name</th><th>calls</th><th>total</th>\
+         <th>self</th><th>busy</th><th>idle</th><th>busy / idle</th><th>mean</th><th>p99</th></tr>\n",
+    );
+    for r in snapshot.records() {
+        let busy_share = if r.total_ns() == 0 {
+            100.0
+        } else {
+            r.busy_ns() as f64 * 100.0 / r.total_ns() as f64
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{name}</td><td>{calls}</td><td>{total}</td><td>{self_time}</td>\
+             <td>{busy}</td><td>{idle}</td><td><svg class=\"split\" width=\"120\" height=\"10\" \
+             role=\"img\"><title>{busy_share:.1} % busy</title><rect width=\"120\" height=\"10\" \
+             fill=\"#c8d6f0\"/><rect width=\"{bar:.1}\" height=\"10\" fill=\"#1a56c4\"/></svg></td>\
+             <td>{mean}</td><td>{p99}</td></tr>",
+            name = escape(r.name()),
+            calls = r.calls(),
+            total = nanos(r.total_ns()),
+            self_time = nanos(r.self_ns()),
+            busy = nanos(r.busy_ns()),
+            idle = nanos(r.idle_ns()),
+            bar = busy_share * 1.2,
+            mean = crate::format::duration(r.mean().as_secs_f64()),
+            p99 = nanos(r.percentile_ns(99.0)),
+        );
+    }
+    out.push_str(
+        "</table>\n<p class=\"meta\">busy: time running (inside its steps, for async functions, \
+         coroutines and generators); idle: time suspended between steps (dark: busy, light: idle)</p>\n\
+         </section>\n",
+    );
+    out
+}

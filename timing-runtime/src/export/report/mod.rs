@@ -2,7 +2,7 @@
 //! scripts or fonts fetched) with, per result, a plot of the samples' distribution (strip
 //! plot: every sample, the median and its 95 % interval, outliers in orange) and a summary
 //! table; per comparison, the two distributions side by side and the ratio with its interval,
-//! coloured by the verdict.
+//! coloured by the verdict; per profile, its records with busy and idle time.
 //!
 //! Plots are drawn by [`plotters`] (criterion's plotting library) with its SVG backend only
 //! (no font or bitmap dependencies: text is left to the browser).
@@ -15,6 +15,7 @@ use std::io::{self, Write};
 pub(crate) use html::escape;
 
 use crate::format;
+use crate::profile::Snapshot;
 use crate::stats::{Comparison, Stats, Verdict};
 
 /// The title of a report when none is given.
@@ -34,6 +35,10 @@ pub enum Entry<'a> {
         /// `compare(baseline, candidate)`.
         comparison: &'a Comparison,
     },
+    /// A profile (`#[timed]` and Python `timed` records): a table of its records, with the
+    /// busy and idle time of calls that run in steps (async functions, coroutines,
+    /// generators).
+    Profile(&'a Snapshot),
 }
 
 /// Writes the report of `entries` as one HTML page titled `title` (or [`DEFAULT_TITLE`]).
@@ -70,6 +75,7 @@ pub fn write_report<W: Write>(
                 candidate,
                 comparison,
             } => comparison_section(baseline, candidate, comparison),
+            Entry::Profile(snapshot) => html::profile_section(snapshot),
         });
     }
     writer.write_all(html::page(title, &body).as_bytes())?;

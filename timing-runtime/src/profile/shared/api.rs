@@ -113,16 +113,15 @@ pub struct ProfileApi {
     /// the path to `sink`, or false and hands the error message.
     pub dump:
         extern "C" fn(dir: *const u8, dir_len: usize, context: *mut c_void, sink: Sink) -> bool,
-    /// The host's `children` sum of the calling thread (raw clock ticks), for a guest's
-    /// `async fn` polls: read before a poll.
-    pub children: extern "C" fn() -> u64,
-    /// Sets the calling thread's `children` sum after a guest's poll (see `children`).
-    pub set_children: extern "C" fn(value: u64),
-    /// Records one finished call of site `id` (raw clock ticks) on the calling thread, if the
-    /// host's state is still in the epoch `started_in` was read in.
-    pub record: extern "C" fn(id: u32, started_in: u64, inclusive: u64, self_time: u64),
-    /// The host's raw clock (the unit of every raw figure above).
-    pub now: extern "C" fn() -> u64,
+    /// A new call of site `id` that runs in steps (a guest's `async fn`): the host's
+    /// `AsyncCall`, boxed; the handle goes to the three entries below.
+    pub async_new: extern "C" fn(id: u32) -> *mut c_void,
+    /// Begins a step of the call on the calling thread; returns the step's handle.
+    pub async_begin_step: extern "C" fn(call: *mut c_void) -> *mut c_void,
+    /// Ends a step (on the thread it began on); `finished`: the call is complete.
+    pub async_end_step: extern "C" fn(call: *mut c_void, step: *mut c_void, finished: bool),
+    /// Frees the call (recording it if it started and did not finish, as `AsyncCall` does).
+    pub async_drop: extern "C" fn(call: *mut c_void),
     /// An entry of the `abi-test-minor` build: one entry more than any host has.
     #[cfg(feature = "abi-test-minor")]
     pub probe: extern "C" fn() -> u32,

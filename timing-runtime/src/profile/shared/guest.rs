@@ -14,7 +14,7 @@ use crate::profile::state;
 static HOST: AtomicPtr<ProfileApi> = AtomicPtr::new(std::ptr::null_mut());
 
 /// The size a host's table must have for every entry of major version 1, minor 0.
-const MINOR_0_SIZE: usize = offset_of!(ProfileApi, now) + std::mem::size_of::<usize>();
+const MINOR_0_SIZE: usize = offset_of!(ProfileApi, async_drop) + std::mem::size_of::<usize>();
 
 /// How [`attach`] went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,4 +215,64 @@ pub(crate) fn dump(api: &ProfileApi, dir: Option<&Path>) -> Result<String, Strin
     let ok = (api.dump)(dir.as_ptr(), dir.len(), (&raw mut out).cast(), collect);
     let text = String::from_utf8_lossy(&out).into_owned();
     if ok { Ok(text) } else { Err(text) }
+}
+
+/// A guest's `async fn` call in the host's profile: the host's [`AsyncCall`] behind a handle,
+/// driven step by step from [`TimedFuture`]'s polls, so a guest's futures have the host's
+/// semantics (busy and idle, spans of its polls, an async slice, parked scopes).
+///
+/// [`AsyncCall`]: crate::profile::AsyncCall
+/// [`TimedFuture`]: crate::profile::TimedFuture
+pub(crate) struct HostedCall {
+    /// The host's call (null before the first poll).
+    handle: *mut c_void,
+    /// Its table (set with `handle`).
+    api: Option<&'static ProfileApi>,
+}
+
+// SAFETY: the host's call is plain data that may move between threads between steps (as
+// `AsyncCall` may); a step begins and ends within one `poll`, on one thread.
+unsafe impl Send for HostedCall {}
+// SAFETY: `&HostedCall` exposes nothing.
+unsafe impl Sync for HostedCall {}
+
+impl HostedCall {
+    /// A call not started.
+    pub(crate) const fn new() -> Self {
+        Self {
+            handle: std::ptr::null_mut(),
+            api: None,
+        }
+    }
+
+    /// One poll: a step of the host's call around `poll`.
+    pub(crate) fn poll<T>(
+        &mut self,
+        site: &'static CallSite,
+        poll: impl FnOnce(&mut std::task::Context<'_>) -> std::task::Poll<T>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<T> {
+        if self.api.is_none() {
+            let Some(api) = host() else {
+                return poll(cx);
+            };
+            self.handle = (api.async_new)(host_id(api, site));
+            self.api = Some(api);
+        }
+        let (Some(api), false) = (self.api, self.handle.is_null()) else {
+            return poll(cx);
+        };
+        let step = (api.async_begin_step)(self.handle);
+        let result = poll(cx);
+        (api.async_end_step)(self.handle, step, result.is_ready());
+        result
+    }
+}
+
+impl Drop for HostedCall {
+    fn drop(&mut self) {
+        if let (Some(api), false) = (self.api, self.handle.is_null()) {
+            (api.async_drop)(self.handle);
+        }
+    }
 }

@@ -2,12 +2,11 @@
 
 use std::ffi::c_void;
 use std::path::Path;
-use std::sync::atomic::Ordering;
 
 use super::api::{ABI_MAJOR, ABI_MINOR, MAGIC, ProfileApi, RawFrame, Sink, SiteDesc};
-use crate::clock::tsc;
 use crate::profile::local::with_local;
-use crate::profile::state::{STATE, epoch_of, same_epoch};
+use crate::profile::state::STATE;
+use crate::profile::task::{AsyncCall, Step};
 use crate::profile::{control, guard, multiprocess, registry, snapshot};
 
 /// This runtime's table of entry points, for guests to attach to (see [the module](super)).
@@ -35,10 +34,10 @@ static API: ProfileApi = ProfileApi {
     reset,
     snapshot_json,
     dump,
-    children,
-    set_children,
-    record,
-    now,
+    async_new,
+    async_begin_step,
+    async_end_step,
+    async_drop,
     #[cfg(feature = "abi-test-minor")]
     probe,
 };
@@ -114,30 +113,30 @@ extern "C" fn dump(dir: *const u8, dir_len: usize, context: *mut c_void, sink: S
     }
 }
 
-extern "C" fn children() -> u64 {
-    with_local(|local| local.children.get()).unwrap_or(0)
-}
-
-extern "C" fn set_children(value: u64) {
-    let _ = with_local(|local| local.children.set(value));
-}
-
-extern "C" fn record(id: u32, started_in: u64, inclusive: u64, self_time: u64) {
+extern "C" fn async_new(id: u32) -> *mut c_void {
     if !registry::is_registered(id) {
-        return;
+        return std::ptr::null_mut();
     }
-    let _ = with_local(|local| {
-        let state = STATE.load(Ordering::Relaxed);
-        if same_epoch(state, started_in) {
-            local
-                .slot(id, epoch_of(state))
-                .record(inclusive, self_time, true);
-        }
-    });
+    let call = AsyncCall::new(registry::registered(id).site);
+    Box::into_raw(Box::new(call)).cast()
 }
 
-extern "C" fn now() -> u64 {
-    tsc::raw()
+extern "C" fn async_begin_step(call: *mut c_void) -> *mut c_void {
+    // SAFETY: a handle from `async_new`, used by one poll at a time (the guest's `&mut`).
+    let call = unsafe { &mut *call.cast::<AsyncCall>() };
+    Box::into_raw(Box::new(call.begin_step())).cast()
+}
+
+extern "C" fn async_end_step(call: *mut c_void, step: *mut c_void, finished: bool) {
+    // SAFETY: handles from `async_new` and `async_begin_step` of that call, on the same
+    // thread; each step handle is given back once.
+    let (call, step) = unsafe { (&mut *call.cast::<AsyncCall>(), Box::from_raw(step.cast::<Step>())) };
+    call.end_step(*step, finished);
+}
+
+extern "C" fn async_drop(call: *mut c_void) {
+    // SAFETY: a handle from `async_new`, given back once.
+    drop(unsafe { Box::from_raw(call.cast::<AsyncCall>()) });
 }
 
 #[cfg(feature = "abi-test-minor")]

@@ -137,6 +137,13 @@ pub struct RecordDocument {
     pub self_ns: u64,
     pub min_ns: u64,
     pub max_ns: u64,
+    /// Time suspended between steps (calls that run in steps: async functions, coroutines,
+    /// generators); written only when not zero, 0 when absent (files without it load).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub idle_secs: f64,
+    /// [`Record::idle_ns`], the exact figure `idle_secs` comes from (optional, as it).
+    #[serde(default, skip_serializing_if = "is_zero_ns")]
+    pub idle_ns: u64,
     /// `[le_ns, count]` of every non-empty bucket, ascending: `count` calls took more than
     /// the previous bucket's edge and at most `le_ns` nanoseconds.
     pub histogram: Vec<(u64, u64)>,
@@ -165,6 +172,8 @@ impl From<&Record> for RecordDocument {
             self_ns: r.self_ns,
             min_ns: r.min_ns,
             max_ns: r.max_ns,
+            idle_secs: secs(r.idle_ns),
+            idle_ns: r.idle_ns,
             histogram: r.histogram.buckets().map(|(_, le, c)| (le, c)).collect(),
         }
     }
@@ -210,11 +219,20 @@ impl RecordDocument {
             sum_ns: self.sum_ns,
             total_ns: self.total_ns,
             self_ns: self.self_ns,
+            idle_ns: self.idle_ns,
             min_ns: self.min_ns,
             max_ns: self.max_ns,
             histogram,
         })
     }
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn is_zero_ns(x: &u64) -> bool {
+    *x == 0
 }
 
 fn records(docs: Vec<RecordDocument>, at: &str) -> Result<Vec<Record>, String> {

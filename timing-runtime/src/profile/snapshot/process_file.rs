@@ -145,6 +145,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Snapshot, String> {
                         sum: f(offsets::SUM)?,
                         total: f(offsets::TOTAL)?,
                         self_time: f(offsets::SELF_TIME)?,
+                        idle: f(offsets::IDLE)?,
                         min: f(offsets::MIN)?,
                         max: f(offsets::MAX)?,
                         histogram: histogram(&b, block_at)?,

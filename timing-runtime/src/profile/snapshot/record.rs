@@ -22,6 +22,8 @@ pub struct Record {
     pub(crate) sum_ns: u64,
     pub(crate) total_ns: u64,
     pub(crate) self_ns: u64,
+    /// Time suspended between steps, for calls that run in steps (0 for the others).
+    pub(crate) idle_ns: u64,
     pub(crate) min_ns: u64,
     pub(crate) max_ns: u64,
     pub(crate) histogram: Histogram,
@@ -46,6 +48,7 @@ impl Record {
             sum_ns: to_nanos(data.sum),
             total_ns: to_nanos(data.total),
             self_ns: to_nanos(data.self_time),
+            idle_ns: to_nanos(data.idle),
             min_ns: to_nanos(data.min),
             max_ns: to_nanos(data.max),
             histogram: data.histogram,
@@ -92,6 +95,29 @@ impl Record {
     /// Self time in nanoseconds (see [`Record::self_time`]).
     pub fn self_ns(&self) -> u64 {
         self.self_ns
+    }
+
+    /// Idle time in nanoseconds (see [`Record::idle`]).
+    pub fn idle_ns(&self) -> u64 {
+        self.idle_ns
+    }
+
+    /// Busy time in nanoseconds (see [`Record::busy`]).
+    pub fn busy_ns(&self) -> u64 {
+        self.total_ns.saturating_sub(self.idle_ns)
+    }
+
+    /// Time the calls of a site that runs in steps (async functions, Python coroutines,
+    /// generators and async generators, and `with timed(...)` blocks inside them) spent
+    /// suspended, between their steps; zero for plain calls.
+    pub fn idle(&self) -> Duration {
+        Duration::from_nanos(self.idle_ns)
+    }
+
+    /// Time running: [`Record::total`] minus [`Record::idle`] (all of the total for plain
+    /// calls).
+    pub fn busy(&self) -> Duration {
+        Duration::from_nanos(self.busy_ns())
     }
 
     /// Sum of every call's inclusive time in nanoseconds, recursive calls included (the
@@ -198,6 +224,7 @@ impl Record {
         let sum_ns = add("sum_ns", self.sum_ns, other.sum_ns)?;
         let total_ns = add("total_ns", self.total_ns, other.total_ns)?;
         let self_ns = add("self_ns", self.self_ns, other.self_ns)?;
+        let idle_ns = add("idle_ns", self.idle_ns, other.idle_ns)?;
         let mut histogram = self.histogram.clone();
         if !histogram.checked_merge(&other.histogram) {
             return Err(TimingError::invalid(
@@ -222,6 +249,7 @@ impl Record {
         self.sum_ns = sum_ns;
         self.total_ns = total_ns;
         self.self_ns = self_ns;
+        self.idle_ns = idle_ns;
         self.histogram = histogram;
         Ok(())
     }

@@ -19,7 +19,7 @@
 /// First word of every chunk ("PTPROF" and the layout version).
 pub(crate) const MAGIC: u64 = u64::from_ne_bytes(*b"PTPROF\x00\x01");
 /// Version of this layout, written in the `PROCESS` entry.
-pub(crate) const LAYOUT_VERSION: u64 = 1;
+pub(crate) const LAYOUT_VERSION: u64 = 2;
 /// Bytes of a chunk header (one cache line, so entries start on a line).
 pub(crate) const CHUNK_HEADER: usize = 64;
 /// Entries start on, and are a multiple of, a cache line: two threads' slots or histograms
