@@ -130,7 +130,12 @@ extern "C" fn async_begin_step(call: *mut c_void) -> *mut c_void {
 extern "C" fn async_end_step(call: *mut c_void, step: *mut c_void, finished: bool) {
     // SAFETY: handles from `async_new` and `async_begin_step` of that call, on the same
     // thread; each step handle is given back once.
-    let (call, step) = unsafe { (&mut *call.cast::<AsyncCall>(), Box::from_raw(step.cast::<Step>())) };
+    let (call, step) = unsafe {
+        (
+            &mut *call.cast::<AsyncCall>(),
+            Box::from_raw(step.cast::<Step>()),
+        )
+    };
     call.end_step(*step, finished);
 }
 
