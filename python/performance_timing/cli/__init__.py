@@ -41,6 +41,13 @@ __all__ = [
 
 COMMANDS = (compare, report, timeit, run, show, history)
 
+DOCS = """\
+documentation: the site in docs/ of the source checkout (tutorials, how-to guides, the Python,
+command-line and Rust reference). Read it locally, from the checkout:
+  bash scripts/setup.sh          # once: .venv with the module and mkdocs
+  .venv/bin/mkdocs serve         # then open http://127.0.0.1:8000
+Each command's own help: python -m performance_timing COMMAND --help"""
+
 
 class Parser(argparse.ArgumentParser):
     """argparse, with a usage error as one line on stderr (exit status 2)."""
@@ -54,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m performance_timing",
         description="Timing, benchmarking and profiling from the command line.",
+        epilog=DOCS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
