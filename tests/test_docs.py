@@ -214,3 +214,26 @@ def test_cli_help_says_where_the_docs_are() -> None:
     done = subprocess.run([sys.executable, "-m", "performance_timing", "--help"], capture_output=True,
                           text=True, timeout=60, check=True)
     assert "mkdocs serve" in done.stdout and "docs/" in done.stdout, done.stdout
+
+
+def test_readme_is_the_front_door() -> None:
+    """The README stays short (a section of its own is a page of the site, linked from it), its
+    relative links point at files that exist, and it links to the three tutorials."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = readme.count("\n")
+    assert lines <= 220, f"README.md has {lines} lines: move sections into docs/ pages (docs/MOVES.md)"
+    import re
+
+    for target in re.findall(r"\]\(([^)\s]+)\)", readme):
+        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            continue
+        path = target.split("#", 1)[0]
+        assert (ROOT / path).exists(), f"README.md links to {target}, which does not exist"
+    for tutorial in ("first-python-profile", "first-rust-timed", "ci-gate"):
+        assert f"docs/tutorials/{tutorial}.md" in readme, tutorial
+    fence: str | None = None  # the language of the open fence
+    for line in readme.split("\n"):
+        if line.startswith("```"):
+            fence = line.strip("` ") if fence is None else None
+        elif fence == "rust":
+            assert not line.startswith("# "), f"README.md: GitHub would show rustdoc's hidden line {line!r}"

@@ -190,12 +190,12 @@ def test_every_block_is_tested_or_known() -> None:
     """Every fenced block of the site is Python (run above), Rust (a doctest of
     examples/src/lib.rs, for the pages that lib includes) or a non-code language."""
     lib = (ROOT / "examples" / "src" / "lib.rs").read_text()
-    for page in sorted(DOCS.rglob("*.md")):
+    for page in [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]:
         text = page.read_text()
         langs = _fence_languages(text)
         if "rust" in langs:
-            name = page.relative_to(DOCS).as_posix()
-            assert f'"../../docs/{name}"' in lib, f"{name} has Rust blocks but examples/src/lib.rs does not include it"
+            name = page.relative_to(ROOT).as_posix()
+            assert f'"../../{name}"' in lib, f"{name} has Rust blocks but examples/src/lib.rs does not include it"
         unknown = set(langs) - {"python", "py", "rust", "text", "json", "yaml", "promql", "toml", "console", "bash"}
         assert not unknown, f"{page}: code blocks without a known language: {unknown}"
 

@@ -1,7 +1,7 @@
 //! The Rust code blocks of the documentation site, compiled and run as doctests
 //! (`cargo test --doc -p performance-timing-examples`).
 //!
-//! Each page of `docs/` with a ```` ```rust ```` block is included below; rustdoc runs every
+//! The README and each page of `docs/` with a ```` ```rust ```` block is included below; rustdoc runs every
 //! such block. Lines starting with `# ` are compiled but hidden on the site (as in rustdoc and
 //! mdBook; `scripts/mkdocs_hooks.py` hides them). A block that cannot run here says so with
 //! `rust,ignore` and names the code that compiles it instead.
@@ -17,6 +17,7 @@ macro_rules! doc_pages {
 }
 
 doc_pages! {
+    Readme => "../../README.md",
     Tour => "../../docs/tour.md",
     HowToRustTimed => "../../docs/how-to/rust-timed.md",
     HowToExtension => "../../docs/how-to/extension.md",
