@@ -1,4 +1,4 @@
-"""Headless Chromium for tests and the README's screenshots: screenshot a page, dump its DOM,
+"""Headless Chromium for tests and the docs' screenshots: screenshot a page, dump its DOM,
 and check that a screenshot shows something (not a blank page)."""
 
 from __future__ import annotations
