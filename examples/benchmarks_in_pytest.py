@@ -1,4 +1,4 @@
-"""Benchmarks inside a test suite, with pytest-benchmark's spelling (README "Where you already work").
+"""Benchmarks inside a test suite, with pytest-benchmark's spelling (docs/how-to/pytest.md).
 
     pytest examples/benchmarks_in_pytest.py -p no:benchmark --pt-save .benchmarks/
     python -m performance_timing history .benchmarks

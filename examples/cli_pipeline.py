@@ -1,4 +1,4 @@
-"""A small program to profile from the command line (README "Where you already work"):
+"""A small program to profile from the command line (docs/how-to/cli.md):
 
     python -m performance_timing run examples/cli_pipeline.py 1000000
 

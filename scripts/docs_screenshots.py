@@ -1,4 +1,4 @@
-"""The README's pictures, taken with the test suite's headless Chromium (tests/chromium.py):
+"""The pictures of the README and the docs, taken with the test suite's headless Chromium (tests/chromium.py):
 
 * docs/trace_flamegraph.png — the flame graph of ``examples/trace_pipeline.py`` (Python stages
   and the Rust kernels they call, one graph);

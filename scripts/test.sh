@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every check: formatting, lints, Rust tests, the release module, stub check, mypy, Python tests.
+# Every check: formatting, lints, Rust tests (with the docs' Rust snippets as doctests), the release
+# module, stub check, mypy, the documentation site (strict), Python tests (with the docs' snippets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "==> cargo fmt --check"
@@ -29,7 +30,9 @@ echo "==> stubtest (python/performance_timing/_native.pyi against the built modu
 .venv/bin/python -m mypy.stubtest performance_timing._native --allowlist scripts/stubtest-allowlist.txt
 echo "==> mypy (the Python package type-checks against its stubs)"
 .venv/bin/python -m mypy python/performance_timing
-echo "==> pytest"
+echo "==> docs: mkdocs build --strict (warnings are errors; the site in target/site, rustdoc in rust-api/)"
+.venv/bin/python -m mkdocs build --strict --quiet
+echo "==> pytest (the docs' snippets and links: tests/test_docs_snippets.py, tests/test_docs.py)"
 set +e
 .venv/bin/python -m pytest tests "$@"
 status=$?

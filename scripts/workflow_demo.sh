@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's "Where you already work" outputs: two pytest runs in a scratch git repository
+# The outputs of docs/how-to/pytest.md and docs/how-to/cli.md ("Where you already work"): two pytest runs in a scratch git repository
 # (the second after a commit that makes test_sorted sort three times as much), the history,
 # a timeit into a history directory, and run on examples/cli_pipeline.py.
 set -uo pipefail

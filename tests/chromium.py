@@ -1,4 +1,4 @@
-"""Headless Chromium for tests and the README's screenshots: screenshot a page, dump its DOM,
+"""Headless Chromium for tests and the docs' screenshots: screenshot a page, dump its DOM,
 and check that a screenshot shows something (not a blank page)."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ def executable() -> str | None:
     return None
 
 
-def _run(page: pathlib.Path, *flags: str) -> subprocess.CompletedProcess[str]:
+def _run(page: pathlib.Path | str, *flags: str) -> subprocess.CompletedProcess[str]:
+    """Runs headless Chromium on ``page`` (a file, or a URL given as a string)."""
     browser = executable()
     if browser is None:
         raise FileNotFoundError("chromium is not on PATH")
@@ -34,7 +35,7 @@ def _run(page: pathlib.Path, *flags: str) -> subprocess.CompletedProcess[str]:
                 "--hide-scrollbars",
                 f"--user-data-dir={profile}",
                 *flags,
-                page.resolve().as_uri(),
+                page if isinstance(page, str) else page.resolve().as_uri(),
             ],
             capture_output=True,
             text=True,
@@ -53,6 +54,14 @@ def screenshot(page: pathlib.Path, png: pathlib.Path, size: tuple[int, int] = (1
 def dump_dom(page: pathlib.Path) -> str:
     """The DOM of ``page`` after rendering, serialised."""
     result = _run(page, "--dump-dom")
+    if result.returncode != 0:
+        raise RuntimeError(f"chromium --dump-dom failed (exit {result.returncode}): {result.stderr[-2000:]}")
+    return result.stdout
+
+
+def dump_dom_url(url: str) -> str:
+    """The DOM of the page at ``url`` (e.g. a site served on 127.0.0.1) after rendering."""
+    result = _run(url, "--dump-dom", "--virtual-time-budget=5000")
     if result.returncode != 0:
         raise RuntimeError(f"chromium --dump-dom failed (exit {result.returncode}): {result.stderr[-2000:]}")
     return result.stdout

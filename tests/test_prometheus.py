@@ -36,7 +36,7 @@ FAMILIES = (
     ("performance_timing_idle_seconds_total", "counter"),
     ("performance_timing_call_duration_seconds", "histogram"),
 )
-BOUNDS_NS = [2**k for k in range(7, 38)]  # the histogram's le bounds, as in the README
+BOUNDS_NS = [2**k for k in range(7, 38)]  # the histogram's le bounds, as in docs/how-to/prometheus.md
 
 
 def needs(program: str) -> str:

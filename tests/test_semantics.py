@@ -1,4 +1,4 @@
-"""The documented semantics of every seed API (README: "Semantics")."""
+"""The documented semantics of every seed API (docs/reference/semantics.md)."""
 
 from __future__ import annotations
 

@@ -46,9 +46,14 @@ EXAMPLE = """examples:
   python -m performance_timing timeit -s "data = list(range(1000))" "sorted(data)"
   python -m performance_timing run pipeline.py --input data.csv
   python -m performance_timing compare old.json new.json --fail-on-regression 5%
-
-python -m performance_timing COMMAND --help shows each command's options and examples.
 """
+
+DOCS = """\
+documentation: the site in docs/ of the source checkout (tutorials, how-to guides, the Python,
+command-line and Rust reference). Read it locally, from the checkout:
+  bash scripts/setup.sh          # once: .venv with the module and mkdocs
+  .venv/bin/mkdocs serve         # then open http://127.0.0.1:8000
+Each command's own help: python -m performance_timing COMMAND --help"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -63,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m performance_timing",
         description="Timing, benchmarking and profiling from the command line.",
-        epilog=EXAMPLE,
+        epilog=EXAMPLE + "\n" + DOCS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version",
