@@ -49,6 +49,7 @@ __all__ = [
     "timed",
     "trace",
     "_DEFAULTS",
+    "_PROFILE_API",
     "_format_duration",
     "_format_rate",
     "_reference_workload",
@@ -58,6 +59,9 @@ __all__ = [
 
 _DEFAULTS: dict[str, float | int | bool | str | None]
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
+_PROFILE_API: object
+"""A capsule (``performance_timing._native._PROFILE_API``): the profile's table of C entry points
+that other PyO3 extensions attach to (``py_export::add_profile_api``); not a Python API."""
 
 def _format_duration(seconds: SupportsFloat) -> str:
     """Seconds as a person reads them (``34.8 µs``, ``1.20 s``)."""
