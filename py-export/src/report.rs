@@ -10,12 +10,14 @@ use timing_runtime::export::report::{Entry, write_report};
 use crate::args;
 use crate::compare::PyComparison;
 use crate::errors::io_error;
+use crate::profile::diff::PySnapshotDiff;
 use crate::stats::PyStats;
 
 /// Writes one self-contained HTML page to ``path`` (no network needed to view it) with, per
 /// ``Stats`` in ``results``, a plot of its samples (median, 95 % interval, outliers) and a
 /// summary table, and per ``Comparison`` the two distributions side by side and the ratio with
-/// its interval, coloured by the verdict. ``title`` defaults to ``"Benchmark report"``.
+/// its interval, coloured by the verdict, and per ``SnapshotDiff`` its table of what changed
+/// per function. ``title`` defaults to ``"Benchmark report"``.
 /// Written to a temporary file, then renamed: on ``OSError`` nothing is left behind.
 #[pyfunction]
 #[pyo3(signature = (results, path, *, title = None))]
@@ -37,9 +39,12 @@ pub fn report(
     let mut items: Vec<Bound<'_, PyAny>> = Vec::new();
     for item in results.try_iter().map_err(|_| not_results())? {
         let item = item?;
-        if item.cast::<PyStats>().is_err() && item.cast::<PyComparison>().is_err() {
+        if item.cast::<PyStats>().is_err()
+            && item.cast::<PyComparison>().is_err()
+            && item.cast::<PySnapshotDiff>().is_err()
+        {
             return Err(PyTypeError::new_err(format!(
-                "every element of results must be a Stats or a Comparison, not {}",
+                "every element of results must be a Stats, a Comparison or a SnapshotDiff, not {}",
                 args::type_name(&item)
             )));
         }
@@ -57,6 +62,10 @@ pub fn report(
         .iter()
         .map(|item| match item.cast::<PyStats>() {
             Ok(stats) => Entry::Stats(&stats.get().inner),
+            Err(_) if item.cast::<PySnapshotDiff>().is_ok() => Entry::Diff {
+                title: "What changed, per function",
+                diff: &item.cast::<PySnapshotDiff>().expect("checked").get().inner,
+            },
             Err(_) => {
                 let c = item.cast::<PyComparison>().expect("checked above").get();
                 Entry::Comparison {

@@ -2,11 +2,13 @@
 //!
 //! * [`functions`]: `snapshot`, `reset`, `set_enabled`, `is_enabled`;
 //! * [`snapshot`]: the `Snapshot` and `Record` classes;
+//! * [`diff`]: `Snapshot.diff`'s `SnapshotDiff`, and `flamegraph_diff`;
 //! * [`scope`]: `timed` (and `_scope`, the decorator's way to a site of an explicit module);
 //! * [`sites`]: one `timed` object per call site, and the per-thread cache behind
 //!   `timed("stage")`;
 //! * [`fast`]: `timed`'s construction and `with` without CPython's generic dispatch.
 
+pub mod diff;
 pub mod fast;
 pub mod functions;
 pub mod scope;

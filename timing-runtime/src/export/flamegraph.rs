@@ -189,3 +189,27 @@ pub fn write_differential_flamegraph<W: Write>(
     }
     flamegraph::from_lines(&mut options, merged.lines(), writer)
 }
+
+/// The folded stacks of a saved file's text: a profile JSON document ([`Snapshot::to_json`],
+/// read by [`Snapshot::from_json`] and folded by [`Snapshot::folded`]) when it starts with `{`,
+/// otherwise folded stacks (a trace's [`Trace::folded`] saved to a file), checked line by line.
+/// `what` names the input in messages.
+///
+/// ```
+/// use timing_runtime::export::flamegraph::folded_of_saved;
+/// assert_eq!(folded_of_saved("a;b 3\n", "base").unwrap(), "a;b 3\n");
+/// let snap = timing_runtime::profile::Snapshot::merge([]);
+/// assert_eq!(folded_of_saved(&snap.to_json(), "base").unwrap(), "");
+/// assert!(folded_of_saved("{\"schema\": \"x\"}", "base").is_err());
+/// ```
+pub fn folded_of_saved(text: &str, what: &'static str) -> Result<String, TimingError> {
+    if text.trim_start().starts_with('{') {
+        let snap = Snapshot::from_json(text).map_err(|e| match e {
+            TimingError::InvalidArgument { message, .. } => TimingError::invalid(what, message),
+            other => other,
+        })?;
+        return Ok(snap.folded());
+    }
+    check_folded(text, what)?;
+    Ok(text.to_owned())
+}

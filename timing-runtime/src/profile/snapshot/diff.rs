@@ -27,7 +27,9 @@
 //! function is one of each). Rows are sorted by the change's share of the total, largest
 //! first: for a matched function, `(after − before self time per call) × calls after`, as a
 //! share of all self time after; for a new one its self time after, of all self time after;
-//! for a gone one minus its self time before, of all self time before.
+//! for a gone one minus its self time before, of all self time before. A function whose
+//! verdict is "no change" sorts as a change of 0 (after every other row, then by its share):
+//! its mean self time moves with every outlier, and the interval does not support the change.
 
 use std::collections::HashMap;
 
@@ -281,10 +283,16 @@ impl Snapshot {
             }
         }
         rows.retain(|r| r.calls != (0, 0));
+        // A change the interval does not support ranks as none: the mean self time it is
+        // measured by moves with every outlier.
+        let rank = |r: &DiffRow| match r.change {
+            Change::NoChange => 0.0,
+            _ => r.share.abs(),
+        };
         rows.sort_by(|x, y| {
-            y.share
-                .abs()
-                .total_cmp(&x.share.abs())
+            rank(y)
+                .total_cmp(&rank(x))
+                .then_with(|| y.share.abs().total_cmp(&x.share.abs()))
                 .then_with(|| x.module_path.cmp(&y.module_path))
                 .then_with(|| x.name.cmp(&y.name))
         });
