@@ -245,8 +245,14 @@ impl PySnapshot {
         base: &Bound<'_, PyAny>,
         new: &Bound<'_, PyAny>,
     ) -> PyResult<super::diff::PySnapshotDiff> {
-        let base = args::instance::<PySnapshot>(base, "base", "Snapshot")?.get().inner.clone();
-        let new = args::instance::<PySnapshot>(new, "new", "Snapshot")?.get().inner.clone();
+        let base = args::instance::<PySnapshot>(base, "base", "Snapshot")?
+            .get()
+            .inner
+            .clone();
+        let new = args::instance::<PySnapshot>(new, "new", "Snapshot")?
+            .get()
+            .inner
+            .clone();
         Ok(super::diff::PySnapshotDiff {
             inner: Arc::new(py.detach(|| Snapshot::diff(&base, &new))),
         })

@@ -5,7 +5,7 @@
 //! before) with an interval computed from the two histograms by order statistics:
 //!
 //! * for each histogram, the distribution-free (sign-test) interval of the median at level
-//!   √0.95 ([`median_interval::ranks`]) picks two ranks; the interval runs from the **first
+//!   √0.95 ([`ranks`](crate::stats::median_interval::ranks)) picks two ranks; the interval runs from the **first
 //!   nanosecond of the bucket** holding the lower rank to the **last nanosecond of the bucket**
 //!   holding the upper one (clamped to the record's exact min and max), so the bucket width is
 //!   inside the interval, never hidden by a midpoint;
@@ -25,8 +25,10 @@
 //! below 1, [`Change::NoChange`] otherwise (including when a histogram is empty);
 //! [`Change::New`] / [`Change::Gone`] for a function with calls on one side only (a renamed
 //! function is one of each). Rows are sorted by the change's share of the total, largest
-//! first: for a matched function, `(after − before self time per call) × calls after`, as a
-//! share of all self time after; for a new one its self time after, of all self time after;
+//! first: for a matched function, `(median after − median before) × (self / total time
+//! before) × calls after` — the median call's change, the part of it that is self time, for
+//! every call (a median, not the mean, as the mean moves with every outlier) — as a share of
+//! all self time after; for a new one its self time after, of all self time after;
 //! for a gone one minus its self time before, of all self time before. A function whose
 //! verdict is "no change" sorts as a change of 0 (after every other row, then by its share):
 //! its mean self time moves with every outlier, and the interval does not support the change.
@@ -102,7 +104,8 @@ pub struct DiffRow {
     /// The ratio's interval (at least 95 %, see the [module docs](self)); `None` with `ratio`.
     /// The upper end is infinite when the base's interval reaches 0 ns.
     pub interval: Option<(f64, f64)>,
-    /// The change in nanoseconds of self time it stands for (see the module docs).
+    /// The change of self time in nanoseconds it stands for, from the medians (see the
+    /// [module docs](self)).
     pub change_ns: f64,
     /// `change_ns` as a share (a fraction, signed) of all self time.
     pub share: f64,
@@ -181,7 +184,11 @@ fn side_level() -> f64 {
 }
 
 fn per_call(ns: u64, calls: u64) -> f64 {
-    if calls == 0 { 0.0 } else { ns as f64 / calls as f64 }
+    if calls == 0 {
+        0.0
+    } else {
+        ns as f64 / calls as f64
+    }
 }
 
 fn row(before: Option<&Record>, after: Option<&Record>, self_ns: (u64, u64)) -> DiffRow {
@@ -192,8 +199,9 @@ fn row(before: Option<&Record>, after: Option<&Record>, self_ns: (u64, u64)) -> 
     );
     let b = before.filter(|r| r.calls() > 0);
     let a = after.filter(|r| r.calls() > 0);
-    let bounds =
-        |r: Option<&Record>| r.and_then(|r| median_bounds(&r.histogram, r.min_ns, r.max_ns, side_level()));
+    let bounds = |r: Option<&Record>| {
+        r.and_then(|r| median_bounds(&r.histogram, r.min_ns, r.max_ns, side_level()))
+    };
     let (bb, ab) = (bounds(b), bounds(a));
     let self_pc = (
         b.map_or(0.0, |r| per_call(r.self_ns, r.calls)),
@@ -219,13 +227,24 @@ fn row(before: Option<&Record>, after: Option<&Record>, self_ns: (u64, u64)) -> 
         (None, Some(r)) => (Change::New, r.self_ns as f64, self_ns.1),
         (Some(r), None) => (Change::Gone, -(r.self_ns as f64), self_ns.0),
         (None, None) => (Change::NoChange, 0.0, self_ns.1),
-        (Some(_), Some(r)) => {
+        (Some(before), Some(r)) => {
             let change = match interval {
                 Some((low, _)) if low > 1.0 => Change::Slower,
                 Some((_, high)) if high < 1.0 => Change::Faster,
                 _ => Change::NoChange,
             };
-            (change, (self_pc.1 - self_pc.0) * r.calls as f64, self_ns.1)
+            // The median call's change (robust: a mean moves with every outlier), the part of
+            // it that is self time (the base's self / total), for every call after.
+            let self_fraction = if before.total_ns == 0 {
+                1.0
+            } else {
+                (before.self_ns as f64 / before.total_ns as f64).min(1.0)
+            };
+            let per_call = match (bb, ab) {
+                (Some((bm, _, _)), Some((am, _, _))) => am as f64 - bm as f64,
+                _ => self_pc.1 - self_pc.0,
+            };
+            (change, per_call * self_fraction * r.calls as f64, self_ns.1)
         }
     };
     let share = if total == 0 {
@@ -364,8 +383,9 @@ impl SnapshotDiff {
             pair(row.self_per_call_ns, present),
             pair(row.total_per_call_ns, present),
             row.ratio.map_or("–".to_owned(), ratio),
-            row.interval
-                .map_or("–".to_owned(), |(l, h)| format!("{} – {}", ratio(l), ratio(h))),
+            row.interval.map_or("–".to_owned(), |(l, h)| {
+                format!("{} – {}", ratio(l), ratio(h))
+            }),
             format!("{:+.1}%", row.share * 100.0),
             row.change.to_string(),
         ]
@@ -431,7 +451,10 @@ mod tests {
         // P(B ≤ 8) = 0.00806 ≤ 0.01266 < P(B ≤ 9) = 0.02139 for B ~ Binomial(30, ½): k = 9,
         // 0-based ranks 8 and 21, values 9 and 22; median: rank ⌈15⌉ = 15.
         assert_eq!(ranks(30, side_level()).0, 8);
-        assert_eq!(median_bounds(&r.histogram, 1, 30, side_level()), Some((15, 9, 22)));
+        assert_eq!(
+            median_bounds(&r.histogram, 1, 30, side_level()),
+            Some((15, 9, 22))
+        );
         assert_eq!(median_bounds(&Histogram::default(), 0, 0, 0.95), None);
     }
 
@@ -452,7 +475,7 @@ mod tests {
             median_bounds(&r.histogram, r.min_ns, r.max_ns, side_level()).unwrap();
         let (first, last) = bucket_range(crate::profile::histogram::bucket_index(1_000));
         assert_eq!(low, first.max(1_000));
-        assert!(high >= 1_100 && high <= 1_100 + 1_100 / 16, "{high}");
+        assert!((1_100..=1_100 + 1_100 / 16).contains(&high), "{high}");
         assert!(median >= first && median <= last);
     }
 
@@ -506,8 +529,14 @@ mod tests {
 
     #[test]
     fn new_gone_and_renamed() {
-        let base = snapshot(vec![record("kept", &[100; 10]), record("old_name", &[50; 4])]);
-        let new = snapshot(vec![record("kept", &[100; 10]), record("new_name", &[50; 4])]);
+        let base = snapshot(vec![
+            record("kept", &[100; 10]),
+            record("old_name", &[50; 4]),
+        ]);
+        let new = snapshot(vec![
+            record("kept", &[100; 10]),
+            record("new_name", &[50; 4]),
+        ]);
         let d = Snapshot::diff(&base, &new);
         let by = |n: &str| d.rows().iter().find(|r| r.name == n).unwrap().clone();
         let gone = by("old_name");
@@ -563,7 +592,10 @@ mod tests {
         assert!(doc["rows"][1]["ratio"].is_null());
         let table = d.to_table();
         let first = table.lines().nth(2).unwrap();
-        assert!(first.starts_with("f ") && first.ends_with("slower"), "{table}");
+        assert!(
+            first.starts_with("f ") && first.ends_with("slower"),
+            "{table}"
+        );
         assert!(first.contains("1.00 µs → 2.00 µs"), "{table}");
         let mut html = Vec::new();
         crate::export::report::write_report(
