@@ -5,7 +5,7 @@
 //! before) with an interval computed from the two histograms by order statistics:
 //!
 //! * for each histogram, the distribution-free (sign-test) interval of the median at level
-//!   √0.95 ([`ranks`](crate::stats::median_interval::ranks)) picks two ranks; the interval runs from the **first
+//!   √0.95 ([`ranks`]) picks two ranks; the interval runs from the **first
 //!   nanosecond of the bucket** holding the lower rank to the **last nanosecond of the bucket**
 //!   holding the upper one (clamped to the record's exact min and max), so the bucket width is
 //!   inside the interval, never hidden by a midpoint;
