@@ -264,3 +264,17 @@ def test_flamegraph_diff_renders_in_chromium_with_hostile_names(tmp_path):
     # Red for the frame that grew, blue for the one that shrank.
     text = svg.read_text()
     assert "rgb(255," in text and ",255)" in text
+
+
+def test_report_and_write_html_take_a_diff(tmp_path):
+    d = pt.Snapshot.diff(snap(record("<f>", [1000] * 20)), snap(record("<f>", [3000] * 20)))
+    page = tmp_path / "r.html"
+    a = pt.Stats.from_samples([1e-6 * (1 + 0.01 * (i % 5)) for i in range(20)], name="a")
+    pt.report([a, d], page, title="with a diff")
+    text = page.read_text()
+    assert "What changed, per function" in text and "&lt;f&gt;" in text and "<f>" not in text
+    assert "verdict slower" in text
+    d.write_html(tmp_path / "d.html", title="only <the> diff")
+    assert "only &lt;the&gt; diff" in (tmp_path / "d.html").read_text()
+    with pytest.raises(TypeError, match="Stats, a Comparison or a SnapshotDiff"):
+        pt.report([1], page)  # type: ignore[list-item]

@@ -247,7 +247,7 @@ class SnapshotDiff:
         """The diff as JSON (schema ``performance_timing.profile_diff/1``)."""
     def to_dict(self) -> dict[str, Any]:
         """The JSON document as plain dicts and lists."""
-    def write_html(self, path: str | os.PathLike[str], title: str | None = None) -> None:
+    def write_html(self, path: str | os.PathLike[str], title: str = "What changed, per function") -> None:
         """Writes a self-contained HTML page with the diff's table."""
 
 def flamegraph_diff(
@@ -255,8 +255,8 @@ def flamegraph_diff(
     new: Snapshot | Trace | str | os.PathLike[str],
     path: str | os.PathLike[str],
     *,
-    title: str | None = None,
-    normalize: bool | None = None,
+    title: str = "Differential Flame Graph",
+    normalize: bool = False,
 ) -> None:
     """Writes the differential flame graph of ``base`` -> ``new`` as an SVG (inferno)."""
 
