@@ -140,6 +140,8 @@ mod native {
     #[pymodule_export]
     use crate::hardware::stream::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
+    use crate::profile::diff::{PySnapshotDiff, flamegraph_diff};
+    #[pymodule_export]
     use crate::profile::functions::{dump, is_enabled, load_dir, reset, set_enabled, snapshot};
     #[pymodule_export]
     use crate::profile::scope::{PyTimed, scope};

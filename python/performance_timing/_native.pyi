@@ -21,6 +21,7 @@ __all__ = [
     "Profiler",
     "Record",
     "Snapshot",
+    "SnapshotDiff",
     "Stats",
     "Timer",
     "TimerResult",
@@ -35,6 +36,7 @@ __all__ = [
     "compare_scaling",
     "compare_seq_vs_parallel",
     "dump",
+    "flamegraph_diff",
     "is_enabled",
     "load_dir",
     "measure_memory_throughput",
@@ -239,6 +241,38 @@ class Snapshot:
     @property
     def processes(self) -> list[dict[str, Any]]:
         """The processes the records come from: ``[{"host": str, "pid": int}, ...]``."""
+    @staticmethod
+    def diff(base: Snapshot, new: Snapshot) -> SnapshotDiff:
+        """What changed, per function, from ``base`` to ``new``."""
+    def folded(self) -> str:
+        """The snapshot as folded stacks: one frame per function, weighted by self time (ns)."""
+
+@final
+class SnapshotDiff:
+    """What changed, per function, between two snapshots (``Snapshot.diff``)."""
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows, largest change of the total first."""
+    def __len__(self) -> int: ...
+    def summary(self) -> str:
+        """The text table of the diff."""
+    def to_json(self) -> str:
+        """The diff as JSON (schema ``performance_timing.profile_diff/1``)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document as plain dicts and lists."""
+    def write_html(self, path: str | os.PathLike[str], title: str = "What changed, per function") -> None:
+        """Writes a self-contained HTML page with the diff's table."""
+
+def flamegraph_diff(
+    base: Snapshot | Trace | str | os.PathLike[str],
+    new: Snapshot | Trace | str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Differential Flame Graph",
+    normalize: bool = False,
+) -> None:
+    """Writes the differential flame graph of ``base`` -> ``new`` as an SVG (inferno)."""
 
 @final
 class timed:
@@ -663,7 +697,7 @@ def trace(capacity: SupportsIndex = 1000000) -> Trace:
     """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
 
 def report(
-    results: Iterable[Stats | Comparison | Snapshot],
+    results: Iterable[Stats | Comparison | Snapshot | SnapshotDiff],
     path: str | os.PathLike[str],
     *,
     title: str | None = None,
