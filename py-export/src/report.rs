@@ -10,8 +10,8 @@ use timing_runtime::export::report::{Entry, write_report};
 use crate::args;
 use crate::compare::PyComparison;
 use crate::errors::io_error;
-use crate::profile::snapshot::PySnapshot;
 use crate::profile::diff::PySnapshotDiff;
+use crate::profile::snapshot::PySnapshot;
 use crate::stats::PyStats;
 
 /// Writes one self-contained HTML page to ``path`` (no network needed to view it) with, per

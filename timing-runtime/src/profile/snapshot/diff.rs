@@ -427,6 +427,7 @@ mod tests {
             sum_ns: sum,
             total_ns: sum,
             self_ns: sum,
+            idle_ns: 0,
             min_ns: values.iter().copied().min().unwrap_or(0),
             max_ns: values.iter().copied().max().unwrap_or(0),
             histogram,
