@@ -51,6 +51,7 @@ __all__ = [
     "timed",
     "trace",
     "_DEFAULTS",
+    "_PROFILE_API",
     "_format_duration",
     "_format_rate",
     "_reference_workload",
@@ -59,6 +60,9 @@ __all__ = [
 ]
 
 _DEFAULTS: dict[str, float | int | bool | str | None]
+# The capsule of this module's profile runtime (timing_runtime::profile::shared): other PyO3
+# extensions attach to it through py_export::add_profile_api.
+_PROFILE_API: object
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
 
 def _format_duration(seconds: SupportsFloat) -> str:

@@ -12,7 +12,7 @@
 //! in both directions), and everything downstream — snapshots, traces, `/metrics`, files,
 //! `reset`, `set_enabled`, fork handling — is the host's.
 //!
-//! **Cost where nothing is shared.** Whether a runtime is a guest is bit [`HOSTED`] of the
+//! **Cost where nothing is shared.** Whether a runtime is a guest is bit `HOSTED` of the
 //! state word the hot path already loads; a guest clears the "recording" bits of its own word,
 //! so the one test that sends "off" aside sends "hosted" there too. A host, and a Rust binary,
 //! run exactly the instructions they ran before: no feature to switch on.
@@ -22,8 +22,6 @@
 //! ever appended (each new entry bumps the minor version), and a guest uses an entry only when
 //! the host's table is long enough to hold it. A guest of another major version warns once
 //! and keeps its own profile: it never calls into a table it does not know.
-//!
-//! [`HOSTED`]: crate::profile::state
 
 mod api;
 pub(crate) mod guest;
