@@ -3,7 +3,10 @@
 //!
 //! One request per connection, handled in turn on the server's thread with
 //! [`IO_TIMEOUT`] bounds; `GET` and `HEAD` of `/metrics` (any query
-//! string) answer 200, another path 404, another method 405.
+//! string) answer 200, another path 404, another method 405. A server of the global profile
+//! ([`MetricsServer::serve_profile`]) also answers `/profile.json`: the exact snapshot (JSON of
+//! [`Snapshot::to_json`](crate::profile::Snapshot::to_json), every histogram bucket), which
+//! `python -m performance_timing top` reads instead of the power-of-two buckets of `/metrics`.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
@@ -66,8 +69,14 @@ fn parse_addr(addr: &str) -> Result<IpAddr, TimingError> {
 impl MetricsServer {
     /// Serves the global profile ([`profile::snapshot()`] in the text format) on
     /// `addr:port`; port 0 picks a free port (see [`MetricsServer::port`]).
+    /// It also answers `/profile.json` with the exact snapshot.
     pub fn serve_profile(addr: &str, port: u16) -> Result<Self, NetError> {
-        Self::start(addr, port, || profile::snapshot().to_prometheus())
+        Self::start_with(
+            addr,
+            port,
+            Box::new(|| profile::snapshot().to_prometheus()),
+            Some(Box::new(|| profile::snapshot().to_json())),
+        )
     }
 
     /// Serves `render()` (a text exposition, rendered at every request) on `addr:port`.
@@ -77,6 +86,15 @@ impl MetricsServer {
         addr: &str,
         port: u16,
         render: impl Fn() -> String + Send + 'static,
+    ) -> Result<Self, NetError> {
+        Self::start_with(addr, port, Box::new(render), None)
+    }
+
+    fn start_with(
+        addr: &str,
+        port: u16,
+        render: Box<Render>,
+        profile_json: Option<Box<Render>>,
     ) -> Result<Self, NetError> {
         let ip = parse_addr(addr)?;
         let wanted = SocketAddr::new(ip, port);
@@ -90,7 +108,7 @@ impl MetricsServer {
             .name("performance_timing-metrics".to_owned())
             .spawn({
                 let stop = Arc::clone(&stop);
-                move || accept_loop(&listener, &stop, &render)
+                move || accept_loop(&listener, &stop, &*render, profile_json.as_deref())
             })
             .map_err(|e| NetError::io("cannot start the server thread", e))?;
         Ok(Self {
@@ -143,21 +161,33 @@ impl MetricsServer {
     }
 }
 
-fn accept_loop(listener: &TcpListener, stop: &AtomicBool, render: &dyn Fn() -> String) {
+/// A body rendered at every request.
+type Render = dyn Fn() -> String + Send + 'static;
+
+fn accept_loop(
+    listener: &TcpListener,
+    stop: &AtomicBool,
+    render: &Render,
+    profile_json: Option<&Render>,
+) {
     for conn in listener.incoming() {
         if stop.load(Ordering::Acquire) {
             return;
         }
         match conn {
             // A client that misbehaves only loses its own answer.
-            Ok(stream) => drop(answer(stream, render)),
+            Ok(stream) => drop(answer(stream, render, profile_json)),
             // Out of file descriptors and the like: back off instead of spinning.
             Err(_) => std::thread::sleep(Duration::from_millis(50)),
         }
     }
 }
 
-fn answer(mut stream: TcpStream, render: &dyn Fn() -> String) -> std::io::Result<()> {
+fn answer(
+    mut stream: TcpStream,
+    render: &Render,
+    profile_json: Option<&Render>,
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
     let (head, _) = match read_head(&mut stream) {
@@ -179,6 +209,16 @@ fn answer(mut stream: TcpStream, render: &dyn Fn() -> String) -> std::io::Result
         ("GET" | "HEAD", "/metrics") => {
             let body = render();
             respond(&mut stream, "200 OK", CONTENT_TYPE, &body, method == "GET")
+        }
+        ("GET" | "HEAD", "/profile.json") if profile_json.is_some() => {
+            let body = profile_json.map(|f| f()).unwrap_or_default();
+            respond(
+                &mut stream,
+                "200 OK",
+                "application/json",
+                &body,
+                method == "GET",
+            )
         }
         ("GET" | "HEAD", _) => respond(
             &mut stream,

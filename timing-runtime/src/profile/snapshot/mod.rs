@@ -5,16 +5,19 @@
 //! * `collect`: [`snapshot()`], reading this process's recorders;
 //! * [`json`]: the JSON document of a snapshot, written and read back exactly;
 //! * `merge`: [`Snapshot::merge`], adding snapshots of many processes;
+//! * [`interval`]: [`Snapshot::since`], the exact difference of two readings ([`Interval`]);
 //! * `process_file`: a process's store file (multi-process mode) read back;
 //! * the text table is printed by [`crate::export::table`].
 
 mod collect;
+pub mod interval;
 pub mod json;
 mod merge;
 pub(crate) mod process_file;
 pub mod record;
 
 pub use collect::snapshot;
+pub use interval::{Interval, IntervalRecord};
 pub use json::{ProfileDocument, RecordDocument, ThreadDocument};
 pub use record::{Record, ThreadProfile};
 
