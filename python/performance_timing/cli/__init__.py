@@ -9,6 +9,7 @@ examples) and ``run(args, out) -> int`` (its exit status):
 * ``show`` (:mod:`.show`) — print a saved ``Stats``, list of ``Stats`` or profile snapshot;
 * ``history`` (:mod:`.history`) — each benchmark's median over the runs of a results history.
 * ``report`` (:mod:`.report`) — an HTML report with plots of saved results or a comparison.
+* ``top`` (:mod:`.top`) — a live view of running processes (directories, ``/metrics`` URLs).
 
 Shared pieces: :mod:`.files` reads result files (``load_stats``, ``load_json``; every error is
 one line naming the file and the line and column in it), :mod:`.status` holds the exit
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from . import compare, history, report, run, show, timeit
+from . import compare, history, report, run, show, timeit, top
 from .options import parse_percent
 from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION
 
@@ -39,7 +40,7 @@ __all__ = [
     "parse_percent",
 ]
 
-COMMANDS = (compare, report, timeit, run, show, history)
+COMMANDS = (compare, report, timeit, run, show, history, top)
 
 
 class Parser(argparse.ArgumentParser):
