@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import chromium  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from performance_timing._native import TopWatch  # noqa: E402
+from performance_timing._native import _TopWatch  # noqa: E402
 from performance_timing.cli._top_live import render  # noqa: E402
 from performance_timing.cli.top import _State  # noqa: E402
 
@@ -51,7 +51,7 @@ def main() -> int:
                                       stdout=subprocess.DEVNULL))
         try:
             time.sleep(2)
-            watch = TopWatch([tmp])
+            watch = _TopWatch([tmp])
             watch.read()
             time.sleep(1)
             frame = watch.read()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import performance_timing as pt
-from performance_timing._native import TopWatch
+from performance_timing._native import _TopWatch
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -57,7 +57,7 @@ def write(dir: Path, pid: int, records: list[tuple[str, str, list[int]]]) -> Non
 def test_interval_is_the_exact_difference(tmp_path: Path) -> None:
     write(tmp_path, 1, [("app", "parse", [1024] * 10)])
     write(tmp_path, 2, [("app", "parse", [2048] * 5), ("svc", "query", [4096])])
-    watch = TopWatch([str(tmp_path)])
+    watch = _TopWatch([str(tmp_path)])
     first = watch.read()
     assert first.live == 2 and first.problems == []
     write(tmp_path, 1, [("app", "parse", [1024] * 10 + [1024] * 4 + [65536] * 2)])
@@ -122,7 +122,7 @@ def test_once_and_json_on_fixed_profiles(tmp_path: Path) -> None:
 def test_sort_filter_and_narrow_terminal(tmp_path: Path) -> None:
     write(tmp_path, 1, [("app", "alpha", [1024] * 2), ("app", "beta", [4096] * 1),
                         ("lib", "gamma_with_a_long_name", [2048] * 5)])
-    watch = TopWatch([str(tmp_path)])
+    watch = _TopWatch([str(tmp_path)])
     frame = watch.read(seconds=1.0)
     names = lambda **kw: [c[0] for _, c in frame.table(**kw)[1]]  # noqa: E731
     assert names(sort="calls") == ["lib:gamma_with_a_long_name", "app:alpha", "app:beta"]
@@ -223,7 +223,7 @@ def test_process_exit_is_shown_and_counts_stay(tmp_path: Path) -> None:
             "f = pt.timed(lambda: None, name='short_lived')\n"
             "for _ in range(777): f()\n")
     subprocess.run([PY, "-c", code], env=env, check=True, timeout=60)
-    watch = TopWatch([str(tmp_path)])
+    watch = _TopWatch([str(tmp_path)])
     frame = watch.read(seconds=1.0)
     assert (frame.live, frame.exited) == (0, 1)
     rec = next(f for f in json.loads(frame.to_json())["functions"] if f["name"] == "short_lived")
@@ -357,7 +357,7 @@ def test_interactive_view_in_a_pty(tmp_path: Path) -> None:
         frame = top.wait_for(r"filter: parse", 10)
         plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen_tail(top.read(0.6)))
         assert "top_worker:parse" in plain and "py_step" not in plain and "handle" not in plain
-        assert "calls ▼" in plain
+        assert "sort: calls ▼" in plain
         top.send("r")
         top.read(0.5)
         top.send("q")

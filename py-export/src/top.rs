@@ -11,7 +11,7 @@ use crate::errors::timing_error;
 
 /// Watches directories of multi-process mode and ``/metrics`` URLs; ``read()`` once per
 /// interval gives the ``TopFrame`` of the interval since the previous read.
-#[pyclass(frozen, module = "performance_timing", name = "TopWatch")]
+#[pyclass(frozen, module = "performance_timing", name = "_TopWatch")]
 pub struct PyTopWatch {
     inner: Mutex<Watch>,
 }
@@ -47,8 +47,11 @@ impl PyTopWatch {
     }
 }
 
+/// `(headings kept, [(is a per-process row, cells)], functions matched)`.
+type TableTuple = (Vec<&'static str>, Vec<(bool, Vec<String>)>, usize);
+
 /// One interval of the watched processes.
-#[pyclass(frozen, module = "performance_timing", name = "TopFrame")]
+#[pyclass(frozen, module = "performance_timing", name = "_TopFrame")]
 pub struct PyTopFrame {
     inner: Frame,
 }
@@ -119,7 +122,7 @@ impl PyTopFrame {
         per_process: bool,
         width: Option<usize>,
         limit: Option<usize>,
-    ) -> PyResult<(Vec<&'static str>, Vec<(bool, Vec<String>)>, usize)> {
+    ) -> PyResult<TableTuple> {
         let t = self
             .inner
             .table(&view(sort, reverse, filter, per_process, width, limit)?);

@@ -52,6 +52,8 @@ __all__ = [
     "_format_duration",
     "_format_rate",
     "_reference_workload",
+    "_TopFrame",
+    "_TopWatch",
     "_scope",
 ]
 
@@ -293,15 +295,15 @@ class MetricsServer:
     ) -> bool: ...
 
 @final
-class TopWatch:
+class _TopWatch:
     """Watches directories of multi-process mode and ``/metrics`` URLs (``top``)."""
 
-    def __new__(cls, sources: list[str]) -> TopWatch: ...
-    def read(self, seconds: float | None = None) -> TopFrame:
+    def __new__(cls, sources: list[str]) -> _TopWatch: ...
+    def read(self, seconds: float | None = None) -> _TopFrame:
         """Reads every source: the frame of the interval since the previous read."""
 
 @final
-class TopFrame:
+class _TopFrame:
     """One interval of the watched processes."""
 
     @staticmethod

@@ -16,47 +16,45 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.live import Live
-from rich.table import Table
 from rich.text import Text
 
-from .._native import TopFrame, TopWatch
+from .._native import _TopFrame, _TopWatch
 from .status import EXIT_INTERRUPTED, EXIT_OK
 from .top import KEYS, _State, read_keys
 
 
-def render(frame: TopFrame, state: _State, width: int, height: int,
+def render(frame: _TopFrame, state: _State, width: int, height: int,
            color: bool = True) -> Group:
-    """One frame as ``rich`` renderables: header, problems, table, keys."""
+    """One frame as ``rich`` renderables: the core's aligned text (header, problems, table,
+    columns dropped to fit ``width``), styled line by line, and a status line with the keys."""
     limit = max(1, height - 6 - len(frame.problems))
     if state.limit is not None:
         limit = min(limit, state.limit)
     view = state.view()
     view["limit"] = limit
-    headings, rows, matched = frame.table(**view, width=width)
-    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False,
-                  header_style="bold reverse" if color else "", expand=False)
-    columns = TopFrame.columns()
-    for i, h in enumerate(headings):
-        mark = (" ▲" if state.reverse else " ▼") if columns[columns.index(h)] == state.sort else ""
-        table.add_column(h + mark, justify="left" if i == 0 else "right", no_wrap=True,
-                         overflow="ellipsis")
-    for sub, cells in rows:
-        table.add_row(*cells, style="dim" if sub and color else None)
-    parts: list[Any] = [Text(frame.header(), style="bold" if color else "")]
-    for p in frame.problems:
-        parts.append(Text("! " + p, style="red" if color else ""))
-    status = f"{len([r for r in rows if not r[0]])} of {matched} functions"
+    lines = frame.text(**view, width=width).splitlines()
+    _, _, matched = frame.table(**{**view, "limit": 1})
+    problems = len(frame.problems)
+    parts: list[Any] = [Text(lines[0], style="bold" if color else "", no_wrap=True)]
+    for p in lines[1:1 + problems]:
+        parts.append(Text(p, style="red" if color else "", no_wrap=True, overflow="ellipsis"))
+    heading, rows = lines[1 + problems], lines[3 + problems:]
+    parts.append(Text(heading.ljust(width), style="bold reverse" if color else "", no_wrap=True))
+    for row in rows:
+        sub = row.startswith("  └")
+        parts.append(Text(row, style="dim" if sub and color else "", no_wrap=True))
+    shown = sum(1 for row in rows if not row.startswith("  └"))
+    status = f"{shown} of {matched} functions · sort: {state.sort} {'▲' if state.reverse else '▼'}"
     if state.filter or state.typing:
         status += f" · filter: {state.filter}" + ("_" if state.typing else "")
     if state.paused:
         status += " · PAUSED"
-    parts.append(table)
     parts.append(Text(status + " · " + KEYS, style="dim" if color else "", overflow="ellipsis",
                       no_wrap=True))
     return Group(*parts)
 
 
-def live(watch: TopWatch, interval: float, state: _State, sources: list[str]) -> int:
+def live(watch: _TopWatch, interval: float, state: _State, sources: list[str]) -> int:
     """Runs the interactive view until ``q`` or Ctrl-C; returns the exit status."""
     color = "NO_COLOR" not in os.environ
     console = Console(no_color=not color, highlight=False)

@@ -4,7 +4,7 @@ A source is a directory of multi-process mode (``PERFORMANCE_TIMING_DIR``: every
 memory-mapped profile) or a ``/metrics`` URL of ``serve_metrics()`` (its exact snapshot is read
 from ``/profile.json`` beside it); several may be given. One row per function, merged over the
 processes, Python and Rust alike. Every figure is the exact difference of two readings
-(``TopWatch``/``TopFrame`` in the Rust core); this module only draws and reads keys.
+(``_TopWatch``/``_TopFrame`` in the Rust core); this module only draws and reads keys.
 
 * ``--once``: one frame after one interval, as plain text; ``--json``: one JSON object per
   interval (with ``--once``, one). Neither needs the optional extra.
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from .._native import TopFrame, TopWatch
+from .._native import _TopFrame, _TopWatch
 from .status import EXIT_ERROR, EXIT_OK, fail
 
 EXTRA_MESSAGE = ("the interactive view needs the 'rich' package: "
@@ -56,9 +56,9 @@ def _interval(text: str) -> float:
 
 
 def _sort(text: str) -> str:
-    if text not in TopFrame.columns() and text not in ("name", "self", "share", "rate"):
+    if text not in _TopFrame.columns() and text not in ("name", "self", "share", "rate"):
         raise argparse.ArgumentTypeError(
-            f"must be one of {', '.join(TopFrame.columns())}, got {text!r}")
+            f"must be one of {', '.join(_TopFrame.columns())}, got {text!r}")
     return text
 
 
@@ -82,7 +82,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.add_argument("--json", action="store_true",
                      help="print one JSON object per interval (with --once: one)")
     cmd.add_argument("--sort", type=_sort, default="self/s", metavar="COLUMN",
-                     help="column to sort by: " + ", ".join(TopFrame.columns()) + " (default self/s)")
+                     help="column to sort by: " + ", ".join(_TopFrame.columns()) + " (default self/s)")
     cmd.add_argument("--reverse", action="store_true", help="reverse the order")
     cmd.add_argument("--filter", default="", metavar="TEXT",
                      help="only functions whose module:name contains TEXT")
@@ -109,7 +109,7 @@ class _State:
 
     def key(self, k: str) -> bool:
         """Applies one key; returns False to quit."""
-        columns = TopFrame.columns()
+        columns = _TopFrame.columns()
         if self.typing:
             if k in ("\r", "\n"):
                 self.typing = False
@@ -153,7 +153,7 @@ def _plain_width(out: TextIO) -> int | None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Runs ``top``; returns the exit status."""
     try:
-        watch = TopWatch(args.sources)
+        watch = _TopWatch(args.sources)
     except ValueError as e:
         return fail(str(e))
     if args.limit is not None and args.limit < 1:

@@ -301,6 +301,22 @@ mod tests {
     }
 
     #[test]
+    fn profile_json_beside_metrics() {
+        let server = MetricsServer::serve_profile("127.0.0.1", 0).unwrap();
+        let reply = request(&server, "GET /profile.json HTTP/1.1\r\nHost: h\r\n\r\n");
+        assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+        assert!(reply.contains("Content-Type: application/json\r\n"));
+        let body = reply.split_once("\r\n\r\n").unwrap().1;
+        assert!(crate::profile::Snapshot::from_json(body).is_ok());
+        server.close();
+        // A server of another text has no /profile.json.
+        let other = MetricsServer::start("127.0.0.1", 0, || "x 1\n".to_owned()).unwrap();
+        let reply = request(&other, "GET /profile.json HTTP/1.1\r\n\r\n");
+        assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
+        other.close();
+    }
+
+    #[test]
     fn bad_address_and_busy_port() {
         for bad in ["", "nonsense", "example.com", "127.0.0.1:80", "300.1.1.1"] {
             let err = MetricsServer::start(bad, 0, String::new).unwrap_err();

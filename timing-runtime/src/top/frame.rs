@@ -245,7 +245,7 @@ impl Frame {
         }
     }
 
-    fn order<'a>(&self, records: &mut Vec<&'a IntervalRecord>, view: &View, all_self: f64) {
+    fn order(&self, records: &mut [&IntervalRecord], view: &View, all_self: f64) {
         if view.sort == Column::Function {
             records.sort_by_key(|r| display_name(r));
         } else {
@@ -303,11 +303,7 @@ impl Frame {
                         .iter()
                         .map(|&c| self.cell(x, c, all_self))
                         .collect();
-                    cells[0] = format!(
-                        "  └ {}{}",
-                        p.label,
-                        if p.live { "" } else { " (exited)" }
-                    );
+                    cells[0] = format!("  └ {}{}", p.label, if p.live { "" } else { " (exited)" });
                     rows.push((true, cells));
                 }
             }
@@ -382,7 +378,7 @@ impl Frame {
         out
     }
 
-    fn record_json(&self, r: &IntervalRecord) -> Value {
+    fn record_json(&self, r: &IntervalRecord, all_self: f64) -> Value {
         json!({
             "module": r.module_path,
             "name": r.name,
@@ -392,7 +388,7 @@ impl Frame {
             "total_ns": r.total_ns,
             "self_per_s": per_sec(r.self_ns as f64 / 1e9, self.seconds),
             "total_per_s": per_sec(r.total_ns as f64 / 1e9, self.seconds),
-            "self_share_percent": format::percent(r.self_ns as f64, self.merged.total_self_ns() as f64),
+            "self_share_percent": format::percent(r.self_ns as f64, all_self),
             "mean_ns": r.mean_ns(),
             "p50_ns": r.quantile_ns(0.5),
             "p99_ns": r.quantile_ns(0.99),
@@ -408,6 +404,7 @@ impl Frame {
     /// `total_per_s` (seconds per second: 4.0 = four cores), `self_share_percent`, `mean_ns`,
     /// `p50_ns`, `p99_ns` (`null` without calls), `cumulative_calls`, `cumulative_total_ns`.
     pub fn to_json(&self) -> String {
+        let all_self = self.merged.total_self_ns() as f64;
         let doc = json!({
             "interval_s": self.seconds,
             "uptime_s": self.uptime,
@@ -417,13 +414,13 @@ impl Frame {
                 "each": self.processes.iter().map(|p| json!({
                     "label": p.label,
                     "live": p.live,
-                    "functions": p.interval.records().iter().map(|r| self.record_json(r)).collect::<Vec<_>>(),
+                    "functions": p.interval.records().iter().map(|r| self.record_json(r, all_self)).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             },
             "threads": self.threads,
             "sources": self.sources,
             "problems": self.problems,
-            "functions": self.merged.records().iter().map(|r| self.record_json(r)).collect::<Vec<_>>(),
+            "functions": self.merged.records().iter().map(|r| self.record_json(r, all_self)).collect::<Vec<_>>(),
         });
         doc.to_string()
     }

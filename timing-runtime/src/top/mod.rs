@@ -27,6 +27,10 @@ use crate::profile::snapshot::Interval;
 /// What is known of one watched process.
 struct Watched {
     label: String,
+    /// Read after the process was seen exited: its file is final, no need to read it again.
+    final_read: bool,
+    /// `current` was not read again at this read (the interval is empty).
+    unchanged: bool,
     previous: Snapshot,
     current: Snapshot,
     live: bool,
@@ -122,26 +126,39 @@ impl Watch {
         let host = file_host();
         for state in &mut self.sources {
             for w in state.processes.values_mut() {
-                w.previous = w.current.clone();
+                // A final reading stays as it is (not read again, nothing new); the others
+                // become the previous reading.
+                w.unchanged = w.final_read;
+                if !w.final_read {
+                    w.previous = std::mem::replace(&mut w.current, Snapshot::merge([]));
+                }
             }
             match &state.source {
-                Source::Dir(dir) => match source::read_dir(dir) {
+                Source::Dir(dir) => match source::read_dir(dir, |stem| {
+                    state.processes.get(stem).is_some_and(|w| w.final_read)
+                }) {
                     Err(e) => {
                         problems.push(e);
                         for w in state.processes.values_mut() {
+                            if !w.unchanged {
+                                w.current = w.previous.clone();
+                            }
                             w.live = false;
                         }
                     }
-                    Ok(readings) => {
-                        let mut seen = std::collections::BTreeSet::new();
+                    Ok((readings, stems)) => {
+                        let seen: std::collections::BTreeSet<String> = stems.into_iter().collect();
                         for r in readings {
-                            seen.insert(r.stem.clone());
+                            // Alive is checked before the file is used: a process found dead
+                            // here wrote everything before this read, so this reading is final.
                             let live = r.host != host || is_alive(r.pid);
                             match r.result {
                                 Ok(snapshot) => {
-                                    let w = state.processes.entry(r.stem).or_insert_with(|| {
-                                        Watched {
+                                    let w =
+                                        state.processes.entry(r.stem).or_insert_with(|| Watched {
                                             label: format!("{}:{}", r.host, r.pid),
+                                            final_read: false,
+                                            unchanged: false,
                                             previous: if first {
                                                 snapshot.clone()
                                             } else {
@@ -150,14 +167,15 @@ impl Watch {
                                             current: Snapshot::merge([]),
                                             live,
                                             start_ns: Some(r.start_ns),
-                                        }
-                                    });
+                                        });
                                     w.current = snapshot;
                                     w.live = live;
+                                    w.final_read = !live;
                                 }
                                 Err(e) => {
                                     problems.push(e);
                                     if let Some(w) = state.processes.get_mut(&r.stem) {
+                                        w.current = w.previous.clone();
                                         w.live = live;
                                     }
                                 }
@@ -166,7 +184,11 @@ impl Watch {
                         // A file removed: the process is gone, its counts stay.
                         for (stem, w) in &mut state.processes {
                             if !seen.contains(stem) {
+                                if !w.unchanged {
+                                    w.current = w.previous.clone();
+                                }
                                 w.live = false;
+                                w.final_read = true;
                             }
                         }
                     }
@@ -181,6 +203,8 @@ impl Watch {
                             };
                             let w = state.processes.entry(key).or_insert_with(|| Watched {
                                 label,
+                                final_read: false,
+                                unchanged: false,
                                 previous: if first {
                                     snapshot.clone()
                                 } else {
@@ -196,6 +220,7 @@ impl Watch {
                         Err(e) => {
                             problems.push(format!("{text}: {e}"));
                             if let Some(w) = state.processes.get_mut(&key) {
+                                w.current = w.previous.clone();
                                 w.live = false;
                             }
                         }
@@ -229,7 +254,11 @@ impl Watch {
                 processes.push(frame::ProcessInterval {
                     label: w.label.clone(),
                     live: w.live,
-                    interval: w.current.since(&w.previous),
+                    interval: if w.unchanged {
+                        w.current.since(&w.current)
+                    } else {
+                        w.current.since(&w.previous)
+                    },
                 });
             }
         }

@@ -8,6 +8,8 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::error::TimingError;
 use crate::export::http::HttpUrl;
 use crate::profile::Snapshot;
@@ -114,11 +116,16 @@ fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Reads every process file of `dir`, each on its own: a `.ptprof` file (or the `.json` of
 /// a dump when the process has no live file). Fails only when the directory cannot be listed.
-pub(crate) fn read_dir(dir: &Path) -> Result<Vec<FileReading>, String> {
+///
+/// `skip(stem)` says which files need not be read again (the final file of a process already
+/// read after it exited); they are left out. Files are read in parallel.
+pub(crate) fn read_dir(
+    dir: &Path,
+    skip: impl Fn(&str) -> bool + Sync,
+) -> Result<(Vec<FileReading>, Vec<String>), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // stem -> (live file, dumped file)
-    let mut found: std::collections::BTreeMap<String, (Option<PathBuf>, Option<PathBuf>)> =
-        Default::default();
+    let mut found: std::collections::BTreeMap<String, Files> = Default::default();
     for entry in entries {
         let Ok(entry) = entry else { continue };
         let path = entry.path();
@@ -138,14 +145,24 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<FileReading>, String> {
             _ => {}
         }
     }
-    let mut out = Vec::with_capacity(found.len());
-    for (stem, (live, dumped)) in found {
-        let Some((host, pid, start_ns)) = parse_stem(&stem) else {
-            continue;
-        };
+    let stems: Vec<String> = found.keys().cloned().collect();
+    let work: Vec<(String, Files)> = found.into_iter().filter(|(stem, _)| !skip(stem)).collect();
+    let out = work
+        .into_par_iter()
+        .filter_map(|(stem, files)| read_one(stem, files))
+        .collect();
+    Ok((out, stems))
+}
+
+/// A process's files: the live `.ptprof` and the dumped `.json`.
+type Files = (Option<PathBuf>, Option<PathBuf>);
+
+fn read_one(stem: String, (live, dumped): Files) -> Option<FileReading> {
+    {
+        let (host, pid, start_ns) = parse_stem(&stem)?;
         let result = match (live, dumped) {
             (Some(path), _) => match read_regular(&path) {
-                Ok(bytes) if bytes.is_empty() => continue, // just created
+                Ok(bytes) if bytes.is_empty() => return None, // just created
                 Ok(bytes) => process_file::read(&bytes),
                 Err(e) => Err(e),
             }
@@ -156,17 +173,16 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<FileReading>, String> {
                     Snapshot::from_json(&text).map_err(|e| e.to_string())
                 })
                 .map_err(|e| format!("{}: {e}", path.display())),
-            (None, None) => continue,
+            (None, None) => return None,
         };
-        out.push(FileReading {
+        Some(FileReading {
             stem,
             host,
             pid,
             start_ns,
             result,
-        });
+        })
     }
-    Ok(out)
 }
 
 /// Reads the exact snapshot of the `/metrics` endpoint `url`: `GET /profile.json` beside it,

@@ -145,10 +145,10 @@ impl Interval {
     /// ```
     pub fn merge<'a>(intervals: impl IntoIterator<Item = &'a Interval>) -> Interval {
         let mut records: Vec<IntervalRecord> = Vec::new();
-        let mut index: HashMap<(String, String), usize> = HashMap::new();
+        let mut index: HashMap<(&'a str, &'a str), usize> = HashMap::new();
         for interval in intervals {
             for r in &interval.records {
-                let key = (r.module_path.clone(), r.name.clone());
+                let key = (r.module_path.as_str(), r.name.as_str());
                 match index.get(&key) {
                     Some(&at) => records[at].add(r),
                     None => {
@@ -248,10 +248,10 @@ mod tests {
         assert_eq!(f.calls(), 2);
         assert_eq!(f.total_ns(), 10_000);
         assert_eq!(f.mean_ns(), Some(5000));
-        assert_eq!(f.histogram().counts().collect::<Vec<_>>(), [(
-            bucket_index(5000),
-            2
-        )]);
+        assert_eq!(
+            f.histogram().counts().collect::<Vec<_>>(),
+            [(bucket_index(5000), 2)]
+        );
         assert_eq!(f.cumulative_calls(), 5);
         let g = interval.records().iter().find(|r| r.name() == "g").unwrap();
         assert_eq!((g.calls(), g.quantile_ns(0.5)), (1, Some(10)));
@@ -271,7 +271,10 @@ mod tests {
         let s = snap(vec![record("f", &[100, 200])]);
         let interval = s.since(&s);
         let f = &interval.records()[0];
-        assert_eq!((f.calls(), f.mean_ns(), f.quantile_ns(0.99)), (0, None, None));
+        assert_eq!(
+            (f.calls(), f.mean_ns(), f.quantile_ns(0.99)),
+            (0, None, None)
+        );
         assert_eq!(f.cumulative_calls(), 2);
         let two = Interval::merge([&s.since(&s), &s.since(&snap(vec![]))]);
         assert_eq!(two.records()[0].calls(), 2);
