@@ -72,6 +72,12 @@ def frame_cost(dir: str) -> None:
         first = watch.read()
         cold.append(time.perf_counter() - t0)
     assert first.exited == PROCESSES, (first.live, first.exited, first.problems)
+    import performance_timing as pt
+    loads = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        pt.load_dir(dir)
+        loads.append(time.perf_counter() - t0)
     try:
         from rich.console import Console
 
@@ -101,6 +107,7 @@ def frame_cost(dir: str) -> None:
     print(f"| step ({PROCESSES} processes × {FUNCTIONS} functions, medians) | ms |")
     print("|---|---:|")
     print(f"| read every file + difference + merge (`_TopWatch.read`, live processes) | {ms(cold):.1f} |")
+    print(f"| for comparison: `pt.load_dir` of the same directory (read + merge) | {ms(loads):.1f} |")
     print(f"| the same once the processes exited (final files not read again) | {ms(reads):.1f} |")
     print(f"| text of the whole table ({FUNCTIONS} rows, `--once`) | {ms(texts):.1f} |")
     if draws:

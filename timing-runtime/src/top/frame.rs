@@ -126,7 +126,7 @@ impl Default for View {
 pub(crate) struct ProcessInterval {
     pub label: String,
     pub live: bool,
-    pub interval: Interval,
+    pub interval: std::sync::Arc<Interval>,
 }
 
 /// One interval of every watched process: see the [module](crate::top).

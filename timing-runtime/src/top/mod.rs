@@ -18,6 +18,7 @@ pub use frame::{Column, Frame, Table, View};
 pub use source::{MAX_PROFILE_BYTES, Source, URL_TIMEOUT};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::TimingError;
@@ -31,6 +32,9 @@ struct Watched {
     final_read: bool,
     /// `current` was not read again at this read (the interval is empty).
     unchanged: bool,
+    /// The interval of the last read (kept while `unchanged`: an exited process's empty
+    /// interval is computed once).
+    interval: Option<Arc<Interval>>,
     previous: Snapshot,
     current: Snapshot,
     live: bool,
@@ -159,11 +163,8 @@ impl Watch {
                                             label: format!("{}:{}", r.host, r.pid),
                                             final_read: false,
                                             unchanged: false,
-                                            previous: if first {
-                                                snapshot.clone()
-                                            } else {
-                                                Snapshot::merge([])
-                                            },
+                                            interval: None,
+                                            previous: Snapshot::merge([]),
                                             current: Snapshot::merge([]),
                                             live,
                                             start_ns: Some(r.start_ns),
@@ -171,6 +172,8 @@ impl Watch {
                                     w.current = snapshot;
                                     w.live = live;
                                     w.final_read = !live;
+                                    // The first read has no interval (no clone needed).
+                                    w.unchanged |= first;
                                 }
                                 Err(e) => {
                                     problems.push(e);
@@ -205,17 +208,15 @@ impl Watch {
                                 label,
                                 final_read: false,
                                 unchanged: false,
-                                previous: if first {
-                                    snapshot.clone()
-                                } else {
-                                    Snapshot::merge([])
-                                },
+                                interval: None,
+                                previous: Snapshot::merge([]),
                                 current: Snapshot::merge([]),
                                 live: true,
                                 start_ns: None,
                             });
                             w.current = snapshot;
                             w.live = true;
+                            w.unchanged |= first;
                         }
                         Err(e) => {
                             problems.push(format!("{text}: {e}"));
@@ -225,6 +226,17 @@ impl Watch {
                             }
                         }
                     }
+                }
+            }
+        }
+        for state in &mut self.sources {
+            for w in state.processes.values_mut() {
+                if !(w.unchanged && w.interval.is_some()) {
+                    w.interval = Some(Arc::new(if w.unchanged {
+                        w.current.since(&w.current)
+                    } else {
+                        w.current.since(&w.previous)
+                    }));
                 }
             }
         }
@@ -254,15 +266,14 @@ impl Watch {
                 processes.push(frame::ProcessInterval {
                     label: w.label.clone(),
                     live: w.live,
-                    interval: if w.unchanged {
-                        w.current.since(&w.current)
-                    } else {
-                        w.current.since(&w.previous)
-                    },
+                    interval: w
+                        .interval
+                        .clone()
+                        .unwrap_or_else(|| Arc::new(w.current.since(&w.previous))),
                 });
             }
         }
-        let merged = Interval::merge(processes.iter().map(|p| &p.interval));
+        let merged = Interval::merge(processes.iter().map(|p| &*p.interval));
         let start = earliest.unwrap_or(self.started_ns).min(self.started_ns);
         let uptime = now_ns().saturating_sub(start) as f64 / 1e9;
         Frame {

@@ -7,10 +7,36 @@
 //! estimate. This is what `python -m performance_timing top` shows.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::Snapshot;
 use super::record::Record;
 use crate::profile::histogram::Histogram;
+
+/// FNV-1a: a fast hash for the short names records are matched by (no untrusted keys from
+/// the network pick buckets here: a slow match costs only the watcher's time).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// One function's calls within an [`Interval`], with its cumulative figures at the end of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,7 +171,7 @@ impl Interval {
     /// ```
     pub fn merge<'a>(intervals: impl IntoIterator<Item = &'a Interval>) -> Interval {
         let mut records: Vec<IntervalRecord> = Vec::new();
-        let mut index: HashMap<(&'a str, &'a str), usize> = HashMap::new();
+        let mut index: FastMap<(&'a str, &'a str), usize> = FastMap::default();
         for interval in intervals {
             for r in &interval.records {
                 let key = (r.module_path.as_str(), r.name.as_str());
@@ -188,7 +214,7 @@ impl Snapshot {
     /// assert_eq!(r.histogram().count(), 3);
     /// ```
     pub fn since(&self, earlier: &Snapshot) -> Interval {
-        let before: HashMap<(&str, &str), &Record> =
+        let before: FastMap<(&str, &str), &Record> =
             earlier.records.iter().map(|r| (r.key(), r)).collect();
         let records = self
             .records
