@@ -388,3 +388,15 @@ def test_ctrl_c_restores_the_terminal(tmp_path: Path) -> None:
     assert p.wait(20) == 0
     assert re.search(r"status \S+ restored True", p.text), p.text[-500:]
     del pty
+
+
+def test_help_and_bad_options(tmp_path: Path) -> None:
+    done = subprocess.run([PY, "-m", "performance_timing", "top", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "q quit" in done.stdout and "% self" in done.stdout
+    for bad, message in ((["--sort", "nope"], "--sort: must be one of"),
+                         (["--interval", "0"], "--interval: must be between"),
+                         (["--limit", "0"], "--limit must be at least 1")):
+        done = subprocess.run([PY, "-m", "performance_timing", "top", str(tmp_path), "--once", *bad],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and message in done.stderr, done.stderr

@@ -82,7 +82,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     cmd.add_argument("--json", action="store_true",
                      help="print one JSON object per interval (with --once: one)")
     cmd.add_argument("--sort", type=_sort, default="self/s", metavar="COLUMN",
-                     help="column to sort by: " + ", ".join(_TopFrame.columns()) + " (default self/s)")
+                     help="column to sort by: " + ", ".join(_TopFrame.columns()).replace("%", "%%")
+                     + " (default self/s)")
     cmd.add_argument("--reverse", action="store_true", help="reverse the order")
     cmd.add_argument("--filter", default="", metavar="TEXT",
                      help="only functions whose module:name contains TEXT")
