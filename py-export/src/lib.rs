@@ -37,6 +37,7 @@ mod report;
 mod repr;
 mod stats;
 mod timer;
+mod top;
 mod trace;
 
 use pyo3::prelude::*;
@@ -157,6 +158,8 @@ mod native {
     use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
+    #[pymodule_export]
+    use crate::top::{PyTopFrame, PyTopWatch};
     #[pymodule_export]
     use crate::trace::{PyTrace, trace};
 

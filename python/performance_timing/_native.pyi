@@ -55,6 +55,8 @@ __all__ = [
     "_format_duration",
     "_format_rate",
     "_reference_workload",
+    "_TopFrame",
+    "_TopWatch",
     "_scope",
     "_Steps",
 ]
@@ -361,6 +363,55 @@ class MetricsServer:
         _exc_value: BaseException | None = None,
         _traceback: TracebackType | None = None,
     ) -> bool: ...
+
+@final
+class _TopWatch:
+    """Watches directories of multi-process mode and ``/metrics`` URLs (``top``)."""
+
+    def __new__(cls, sources: list[str]) -> _TopWatch: ...
+    def read(self, seconds: float | None = None) -> _TopFrame:
+        """Reads every source: the frame of the interval since the previous read."""
+
+@final
+class _TopFrame:
+    """One interval of the watched processes."""
+
+    @staticmethod
+    def columns() -> list[str]:
+        """The headings of every column, in order."""
+    def header(self) -> str:
+        """The header line: processes, threads, interval, time since start, sources."""
+    @property
+    def problems(self) -> list[str]:
+        """Problems met at this read (one line each)."""
+    @property
+    def live(self) -> int:
+        """Live processes."""
+    @property
+    def exited(self) -> int:
+        """Exited processes (their counts stay)."""
+    def table(
+        self,
+        sort: str = "self/s",
+        reverse: bool = False,
+        filter: str = ...,
+        per_process: bool = False,
+        width: int | None = None,
+        limit: int | None = None,
+    ) -> tuple[list[str], list[tuple[bool, list[str]]], int]:
+        """``(headings kept, [(is a per-process row, cells)], functions matched)``."""
+    def text(
+        self,
+        sort: str = "self/s",
+        reverse: bool = False,
+        filter: str = ...,
+        per_process: bool = False,
+        width: int | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The frame as plain text (header, problems, table)."""
+    def to_json(self) -> str:
+        """The frame as one line of JSON."""
 
 def serve_metrics(port: SupportsIndex, addr: str = "127.0.0.1") -> MetricsServer:
     """Serves the global profile at ``http://addr:port/metrics`` from a background thread."""

@@ -6,11 +6,13 @@
 //! * [`json`]: the JSON document of a snapshot, written and read back exactly;
 //! * `merge`: [`Snapshot::merge`], adding snapshots of many processes;
 //! * [`diff`]: [`Snapshot::diff`], what changed per function between two snapshots;
+//! * [`interval`]: [`Snapshot::since`], the exact difference of two readings ([`Interval`]);
 //! * `process_file`: a process's store file (multi-process mode) read back;
 //! * the text table is printed by [`crate::export::table`].
 
 mod collect;
 pub mod diff;
+pub mod interval;
 pub mod json;
 mod merge;
 pub(crate) mod process_file;
@@ -18,6 +20,7 @@ pub mod record;
 
 pub use collect::snapshot;
 pub use diff::{Change, DiffRow, SnapshotDiff};
+pub use interval::{Interval, IntervalRecord};
 pub use json::{ProfileDocument, RecordDocument, ThreadDocument};
 pub use record::{Record, ThreadProfile};
 
