@@ -134,7 +134,7 @@ impl Watch {
                 // become the previous reading.
                 w.unchanged = w.final_read;
                 if !w.final_read {
-                    w.previous = std::mem::replace(&mut w.current, Snapshot::merge([]));
+                    w.previous = std::mem::replace(&mut w.current, Snapshot::empty());
                 }
             }
             match &state.source {
@@ -164,8 +164,8 @@ impl Watch {
                                             final_read: false,
                                             unchanged: false,
                                             interval: None,
-                                            previous: Snapshot::merge([]),
-                                            current: Snapshot::merge([]),
+                                            previous: Snapshot::empty(),
+                                            current: Snapshot::empty(),
                                             live,
                                             start_ns: Some(r.start_ns),
                                         });
@@ -209,8 +209,8 @@ impl Watch {
                                 final_read: false,
                                 unchanged: false,
                                 interval: None,
-                                previous: Snapshot::merge([]),
-                                current: Snapshot::merge([]),
+                                previous: Snapshot::empty(),
+                                current: Snapshot::empty(),
                                 live: true,
                                 start_ns: None,
                             });

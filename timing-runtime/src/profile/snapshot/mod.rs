@@ -66,6 +66,20 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot with nothing recorded (this process's clock).
+    ///
+    /// ```
+    /// assert!(timing_runtime::profile::Snapshot::empty().is_empty());
+    /// ```
+    pub fn empty() -> Snapshot {
+        Snapshot {
+            records: Vec::new(),
+            threads: Vec::new(),
+            processes: Vec::new(),
+            clock: Cow::Borrowed(crate::clock::tsc::source()),
+        }
+    }
+
     /// Records merged over all threads, by self time, largest first.
     pub fn records(&self) -> &[Record] {
         &self.records
