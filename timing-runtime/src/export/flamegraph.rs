@@ -198,7 +198,7 @@ pub fn write_differential_flamegraph<W: Write>(
 /// ```
 /// use timing_runtime::export::flamegraph::folded_of_saved;
 /// assert_eq!(folded_of_saved("a;b 3\n", "base").unwrap(), "a;b 3\n");
-/// let snap = timing_runtime::profile::Snapshot::merge([])?;
+/// let snap = timing_runtime::profile::Snapshot::empty();
 /// assert_eq!(folded_of_saved(&snap.to_json(), "base").unwrap(), "");
 /// assert!(folded_of_saved("{\"schema\": \"x\"}", "base").is_err());
 /// # Ok::<(), timing_runtime::TimingError>(())

@@ -138,7 +138,7 @@ impl SnapshotDiff {
     /// use timing_runtime::profile::{self, CallSite, Guard, Snapshot};
     /// static SITE: CallSite = CallSite::new(Some("diff_doc"), module_path!(), file!(), line!(), || "");
     /// drop(Guard::enter(&SITE));
-    /// let text = Snapshot::diff(&Snapshot::merge([])?, &profile::snapshot()).to_table();
+    /// let text = Snapshot::diff(&Snapshot::empty(), &profile::snapshot()).to_table();
     /// assert!(text.starts_with("name"), "{text}");
     /// assert!(text.lines().any(|l| l.starts_with("diff_doc") && l.ends_with("new")), "{text}");
     /// # Ok::<(), timing_runtime::TimingError>(())

@@ -167,7 +167,7 @@ impl Interval {
     ///
     /// ```
     /// use timing_runtime::profile::{self, Snapshot, snapshot::Interval};
-    /// let empty = Snapshot::merge([]);
+    /// let empty = Snapshot::empty();
     /// let now = profile::snapshot();
     /// let one = now.since(&empty);
     /// let two = Interval::merge([&one, &one]);
