@@ -2,7 +2,9 @@
 
 * docs/trace_flamegraph.png — the flame graph of ``examples/trace_pipeline.py`` (Python stages
   and the Rust kernels they call, one graph);
-* docs/report.png — the top of an HTML report comparing two benchmarks.
+* docs/report.png — the top of an HTML report comparing two benchmarks;
+* docs/profile_diff_flamegraph.png — the differential flame graph of ``examples/profile_diff.py``
+  (two sessions, one stage made 15 % slower).
 
 Run: ``.venv/bin/python scripts/docs_screenshots.py`` (after ``bash scripts/setup.sh``; needs
 ``chromium`` on PATH).
@@ -42,7 +44,12 @@ def main() -> int:
         page = out / "report.html"
         pt.report([pt.compare(old, new)], page, title="sort: key=-x → reverse=True")
         chromium.screenshot(page, docs / "report.png", size=(1000, 900))
-    for png in ("trace_flamegraph.png", "report.png"):
+
+        subprocess.run(
+            [sys.executable, str(ROOT / "examples" / "profile_diff.py"), str(out)], check=True
+        )
+        chromium.screenshot(out / "diff.svg", docs / "profile_diff_flamegraph.png", size=(1200, 200))
+    for png in ("trace_flamegraph.png", "report.png", "profile_diff_flamegraph.png"):
         painted, _ = chromium.painted_fraction(docs / png)
         print(f"docs/{png}: {painted:.0%} of the pixels painted")
     return 0

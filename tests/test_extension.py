@@ -108,7 +108,7 @@ def test_an_extension_built_outside_the_workspace_nests_under_python(clean_profi
         "outside_extension", reason="built by scripts/test.sh (tests/outside-extension)"
     )
 
-    @pt.timed
+    @pt.timed(name="request")
     def request(text):
         return outside.distinct_words(text)
 

@@ -37,6 +37,7 @@ mod report;
 mod repr;
 mod stats;
 mod timer;
+mod top;
 mod trace;
 
 use pyo3::prelude::*;
@@ -140,6 +141,8 @@ mod native {
     #[pymodule_export]
     use crate::hardware::stream::{CacheWarning, measure_memory_throughput, stream};
     #[pymodule_export]
+    use crate::profile::diff::{PySnapshotDiff, flamegraph_diff};
+    #[pymodule_export]
     use crate::profile::functions::{dump, is_enabled, load_dir, reset, set_enabled, snapshot};
     #[pymodule_export]
     use crate::profile::scope::{PyTimed, scope};
@@ -155,6 +158,8 @@ mod native {
     use crate::stats::{PyCalibration, PyOutliers, PyStats};
     #[pymodule_export]
     use crate::timer::{PyTimer, PyTimerResult};
+    #[pymodule_export]
+    use crate::top::{PyTopFrame, PyTopWatch};
     #[pymodule_export]
     use crate::trace::{PyTrace, trace};
 

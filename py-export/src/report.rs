@@ -10,6 +10,7 @@ use timing_runtime::export::report::{Entry, write_report};
 use crate::args;
 use crate::compare::PyComparison;
 use crate::errors::io_error;
+use crate::profile::diff::PySnapshotDiff;
 use crate::profile::snapshot::PySnapshot;
 use crate::stats::PyStats;
 
@@ -17,10 +18,10 @@ use crate::stats::PyStats;
 /// ``Stats`` in ``results``, a plot of its samples (median, 95 % interval, outliers) and a
 /// summary table, and per ``Comparison`` the two distributions side by side and the ratio with
 /// its interval, coloured by the verdict; per ``Snapshot``, its records with their busy and
-/// idle time (calls that run in steps: coroutines, generators). ``title`` defaults to
-/// ``"Benchmark report"``. ``results`` is any iterable of them (a list, a tuple, a generator; a
-/// set works but its order is arbitrary), read once; a ``str``, ``bytes`` or non-iterable is a
-/// ``TypeError``.
+/// idle time (calls that run in steps: coroutines, generators); per ``SnapshotDiff`` its table
+/// of what changed per function. ``title`` defaults to ``"Benchmark report"``. ``results`` is
+/// any iterable of them (a list, a tuple, a generator; a set works but its order is arbitrary),
+/// read once; a ``str``, ``bytes`` or non-iterable is a ``TypeError``.
 /// Written to a temporary file, then renamed: on ``OSError`` nothing is left behind.
 #[pyfunction]
 #[pyo3(signature = (results, path, *, title = None))]
@@ -46,9 +47,11 @@ pub fn report(
         if item.cast::<PyStats>().is_err()
             && item.cast::<PyComparison>().is_err()
             && item.cast::<PySnapshot>().is_err()
+            && item.cast::<PySnapshotDiff>().is_err()
         {
             return Err(PyTypeError::new_err(format!(
-                "every element of results must be a Stats or a Comparison (or a Snapshot), not {}",
+                "every element of results must be a Stats, a Comparison, a Snapshot or a \
+                 SnapshotDiff, not {}",
                 args::type_name(&item)
             )));
         }
@@ -69,6 +72,10 @@ pub fn report(
             Err(_) if item.cast::<PySnapshot>().is_ok() => {
                 Entry::Profile(item.cast::<PySnapshot>().expect("checked").get().snapshot())
             }
+            Err(_) if item.cast::<PySnapshotDiff>().is_ok() => Entry::Diff {
+                title: "What changed, per function",
+                diff: &item.cast::<PySnapshotDiff>().expect("checked").get().inner,
+            },
             Err(_) => {
                 let c = item.cast::<PyComparison>().expect("checked above").get();
                 Entry::Comparison {

@@ -30,7 +30,7 @@ pub struct PyTrace {
 }
 
 impl PyTrace {
-    fn finished(&self) -> PyResult<Arc<Trace>> {
+    pub(crate) fn finished(&self) -> PyResult<Arc<Trace>> {
         match &*self.state.lock().unwrap_or_else(|p| p.into_inner()) {
             State::Done(trace) => Ok(trace.clone()),
             _ => Err(PyRuntimeError::new_err(

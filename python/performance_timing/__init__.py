@@ -28,6 +28,8 @@ The functions and classes are implemented in Rust (``performance_timing._native`
   the Pushgateway, a ``prometheus_client`` registry).
 * ``trace`` → ``Trace`` — a timeline of those spans per thread: Chrome trace JSON (Perfetto),
   folded stacks and a flame graph;
+* ``Snapshot.diff(base, new)`` and ``flamegraph_diff`` — what changed per function between two
+  profiles, as a table and a differential flame graph (also ``python -m performance_timing diff``);
 * ``report`` — a self-contained HTML report of ``Stats`` and ``Comparison`` results with plots
   (also ``python -m performance_timing report old.json new.json -o report.html``).
 """
@@ -42,6 +44,7 @@ from ._native import (
     Profiler,
     Record,
     Snapshot,
+    SnapshotDiff,
     Stats,
     Timer,
     TimerResult,
@@ -56,6 +59,7 @@ from ._native import (
     compare_scaling,
     compare_seq_vs_parallel,
     dump,
+    flamegraph_diff,
     is_enabled,
     load_dir,
     measure_memory_throughput,
@@ -83,6 +87,7 @@ __all__ = [
     "Profiler",
     "Record",
     "Snapshot",
+    "SnapshotDiff",
     "Stats",
     "Timer",
     "TimerResult",
@@ -97,6 +102,7 @@ __all__ = [
     "compare_scaling",
     "compare_seq_vs_parallel",
     "dump",
+    "flamegraph_diff",
     "is_enabled",
     "load_dir",
     "measure_memory_throughput",

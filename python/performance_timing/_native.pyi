@@ -21,6 +21,7 @@ __all__ = [
     "Profiler",
     "Record",
     "Snapshot",
+    "SnapshotDiff",
     "Stats",
     "Timer",
     "TimerResult",
@@ -35,6 +36,7 @@ __all__ = [
     "compare_scaling",
     "compare_seq_vs_parallel",
     "dump",
+    "flamegraph_diff",
     "is_enabled",
     "load_dir",
     "measure_memory_throughput",
@@ -53,11 +55,16 @@ __all__ = [
     "_format_duration",
     "_format_rate",
     "_reference_workload",
+    "_TopFrame",
+    "_TopWatch",
     "_scope",
     "_Steps",
 ]
 
 _DEFAULTS: dict[str, float | int | bool | str | None]
+# The capsule of this module's profile runtime (timing_runtime::profile::shared): other PyO3
+# extensions attach to it through py_export::add_profile_api.
+_PROFILE_API: object
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
 _PROFILE_API: object
 """A capsule (``performance_timing._native._PROFILE_API``): the profile's table of C entry points
@@ -243,6 +250,38 @@ class Snapshot:
     @property
     def processes(self) -> list[dict[str, Any]]:
         """The processes the records come from: ``[{"host": str, "pid": int}, ...]``."""
+    @staticmethod
+    def diff(base: Snapshot, new: Snapshot) -> SnapshotDiff:
+        """What changed, per function, from ``base`` to ``new``."""
+    def folded(self) -> str:
+        """The snapshot as folded stacks: one frame per function, weighted by self time (ns)."""
+
+@final
+class SnapshotDiff:
+    """What changed, per function, between two snapshots (``Snapshot.diff``)."""
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows, largest change of the total first."""
+    def __len__(self) -> int: ...
+    def summary(self) -> str:
+        """The text table of the diff."""
+    def to_json(self) -> str:
+        """The diff as JSON (schema ``performance_timing.profile_diff/1``)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document as plain dicts and lists."""
+    def write_html(self, path: str | os.PathLike[str], title: str = "What changed, per function") -> None:
+        """Writes a self-contained HTML page with the diff's table."""
+
+def flamegraph_diff(
+    base: Snapshot | Trace | str | os.PathLike[str],
+    new: Snapshot | Trace | str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Differential Flame Graph",
+    normalize: bool = False,
+) -> None:
+    """Writes the differential flame graph of ``base`` -> ``new`` as an SVG (inferno)."""
 
 @final
 class timed:
@@ -327,6 +366,55 @@ class MetricsServer:
         _exc_value: BaseException | None = None,
         _traceback: TracebackType | None = None,
     ) -> bool: ...
+
+@final
+class _TopWatch:
+    """Watches directories of multi-process mode and ``/metrics`` URLs (``top``)."""
+
+    def __new__(cls, sources: list[str]) -> _TopWatch: ...
+    def read(self, seconds: float | None = None) -> _TopFrame:
+        """Reads every source: the frame of the interval since the previous read."""
+
+@final
+class _TopFrame:
+    """One interval of the watched processes."""
+
+    @staticmethod
+    def columns() -> list[str]:
+        """The headings of every column, in order."""
+    def header(self) -> str:
+        """The header line: processes, threads, interval, time since start, sources."""
+    @property
+    def problems(self) -> list[str]:
+        """Problems met at this read (one line each)."""
+    @property
+    def live(self) -> int:
+        """Live processes."""
+    @property
+    def exited(self) -> int:
+        """Exited processes (their counts stay)."""
+    def table(
+        self,
+        sort: str = "self/s",
+        reverse: bool = False,
+        filter: str = ...,
+        per_process: bool = False,
+        width: int | None = None,
+        limit: int | None = None,
+    ) -> tuple[list[str], list[tuple[bool, list[str]]], int]:
+        """``(headings kept, [(is a per-process row, cells)], functions matched)``."""
+    def text(
+        self,
+        sort: str = "self/s",
+        reverse: bool = False,
+        filter: str = ...,
+        per_process: bool = False,
+        width: int | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The frame as plain text (header, problems, table)."""
+    def to_json(self) -> str:
+        """The frame as one line of JSON."""
 
 def serve_metrics(port: SupportsIndex, addr: str = "127.0.0.1") -> MetricsServer:
     """Serves the global profile at ``http://addr:port/metrics`` from a background thread."""
@@ -667,7 +755,7 @@ def trace(capacity: SupportsIndex = 1000000) -> Trace:
     """Captures spans while the returned ``Trace`` is entered; ``capacity`` spans per thread."""
 
 def report(
-    results: Iterable[Stats | Comparison | Snapshot],
+    results: Iterable[Stats | Comparison | Snapshot | SnapshotDiff],
     path: str | os.PathLike[str],
     *,
     title: str | None = None,

@@ -59,6 +59,7 @@
 //! | [`bench`](mod@bench) | measuring a closure: the seed's helpers and the calibrated harness |
 //! | [`hardware`] | memory bandwidth (STREAM) and parallel scaling on a thread team |
 //! | [`export`] | outputs for people and tools: text tables, Prometheus text, `/metrics` server, Pushgateway |
+//! | [`top`] | the live view of running processes (`python -m performance_timing top`): sources, intervals, frames |
 //!
 //! # Cargo features
 //!
@@ -87,6 +88,8 @@ pub mod bench;
 pub mod hardware;
 
 pub mod export;
+
+pub mod top;
 
 pub use bench::{BenchError, BenchOptions, StatisticalResult};
 pub use breakdown::Profiler;

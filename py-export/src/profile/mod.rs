@@ -2,6 +2,7 @@
 //!
 //! * [`functions`]: `snapshot`, `reset`, `set_enabled`, `is_enabled`;
 //! * [`snapshot`]: the `Snapshot` and `Record` classes;
+//! * [`diff`]: `Snapshot.diff`'s `SnapshotDiff`, and `flamegraph_diff`;
 //! * [`scope`]: `timed` (and `_scope`, the decorator's way to a site of an explicit module);
 //! * [`sites`]: one `timed` object per call site, and the per-thread cache behind
 //!   `timed("stage")`;
@@ -10,6 +11,7 @@
 //! * [`shared`]: one profile per process (the `_PROFILE_API` capsule; another extension
 //!   attaching to it).
 
+pub mod diff;
 pub mod fast;
 pub mod functions;
 pub mod scope;

@@ -170,7 +170,7 @@ fn record_dict<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>>
 /// ``to_dict()`` and ``to_json()``.
 #[pyclass(frozen, module = "performance_timing", name = "Snapshot")]
 pub struct PySnapshot {
-    inner: Arc<Snapshot>,
+    pub(crate) inner: Arc<Snapshot>,
 }
 
 impl PySnapshot {
@@ -281,6 +281,36 @@ impl PySnapshot {
             .detach(|| Snapshot::merge(parts.iter().map(|s| s.as_ref())))
             .map_err(crate::errors::timing_error)?;
         Ok(Self::new(merged))
+    }
+
+    /// What changed, per function, from ``base`` to ``new`` (both ``Snapshot``): a
+    /// ``SnapshotDiff`` with one row per function matched by (module, name) — calls, total and
+    /// self time per call before and after, the ratio of the median call with an interval
+    /// from the two histograms (≥ 95 %, within-run noise only), and a verdict — largest change
+    /// of the total first.
+    #[staticmethod]
+    fn diff(
+        py: Python<'_>,
+        base: &Bound<'_, PyAny>,
+        new: &Bound<'_, PyAny>,
+    ) -> PyResult<super::diff::PySnapshotDiff> {
+        let base = args::instance::<PySnapshot>(base, "base", "Snapshot")?
+            .get()
+            .inner
+            .clone();
+        let new = args::instance::<PySnapshot>(new, "new", "Snapshot")?
+            .get()
+            .inner
+            .clone();
+        Ok(super::diff::PySnapshotDiff {
+            inner: Arc::new(py.detach(|| Snapshot::diff(&base, &new))),
+        })
+    }
+
+    /// The snapshot as folded stacks for a flame graph: one single-frame stack per function,
+    /// weighted by its self time in integer nanoseconds (a snapshot holds no call stacks).
+    fn folded(&self) -> String {
+        self.inner.folded()
     }
 
     /// The processes the records come from: ``[{"host": str, "pid": int}, ...]`` (this

@@ -8,7 +8,9 @@ examples) and ``run(args, out) -> int`` (its exit status):
 * ``run`` (:mod:`.run`) — run a program as ``__main__`` and print its profile at exit;
 * ``show`` (:mod:`.show`) — print a saved ``Stats``, list of ``Stats`` or profile snapshot;
 * ``history`` (:mod:`.history`) — each benchmark's median over the runs of a results history.
-* ``report`` (:mod:`.report`) — an HTML report with plots of saved results or a comparison.
+* ``report`` (:mod:`.report`) — an HTML report with plots of saved results or a comparison;
+* ``diff`` (:mod:`.diff`) — what changed per function between two saved profiles.
+* ``top`` (:mod:`.top`) — a live view of running processes (directories, ``/metrics`` URLs).
 
 Shared pieces: :mod:`.files` reads result files (``load_stats``, ``load_json``; every error is
 one line naming the file and the line and column in it), :mod:`.status` holds the exit
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from .._native import __version__
-from . import compare, history, report, run, show, timeit
+from . import compare, diff, history, report, run, show, timeit, top
 from .options import join_negative_values, parse_percent
 from .status import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REGRESSION, describe, fail
 
@@ -40,7 +42,7 @@ __all__ = [
     "parse_percent",
 ]
 
-COMMANDS = (compare, report, timeit, run, show, history)
+COMMANDS = (compare, report, timeit, run, show, history, diff, top)
 
 EXAMPLE = """examples:
   python -m performance_timing timeit -s "data = list(range(1000))" "sorted(data)"

@@ -82,6 +82,6 @@ impl Trace {
 }
 
 /// A recorded name as one frame of a folded line.
-fn frame_name(name: &str) -> String {
+pub(crate) fn frame_name(name: &str) -> String {
     name.replace(';', ":").replace(['\n', '\r'], " ")
 }

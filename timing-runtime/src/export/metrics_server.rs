@@ -7,7 +7,10 @@
 //! connections are held at once (answered or waiting), more are answered `503` and closed.
 //! So an idle or slow peer holds one worker for at most [`READ_TIMEOUT`], and other scrapes
 //! are answered by the other workers meanwhile. `GET` and `HEAD` of `/metrics` (any query
-//! string) answer 200, another path 404, another method 405.
+//! string) answer 200, another path 404, another method 405. A server of the global profile
+//! ([`MetricsServer::serve_profile`]) also answers `/profile.json`: the exact snapshot (JSON of
+//! [`Snapshot::to_json`](crate::profile::Snapshot::to_json), every histogram bucket), which
+//! `python -m performance_timing top` reads instead of the power-of-two buckets of `/metrics`.
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -51,6 +54,8 @@ struct Shared {
     /// A handle on each worker's current connection, so that `close` can cut it.
     active: Mutex<Vec<Option<TcpStream>>>,
     render: Box<Render>,
+    /// The body of `/profile.json`, for a server of the global profile.
+    profile_json: Option<Box<Render>>,
 }
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -115,8 +120,14 @@ fn parse_addr(addr: &str) -> Result<IpAddr, TimingError> {
 impl MetricsServer {
     /// Serves the global profile ([`profile::snapshot()`] in the text format) on
     /// `addr:port`; port 0 picks a free port (see [`MetricsServer::port`]).
+    /// It also answers `/profile.json` with the exact snapshot.
     pub fn serve_profile(addr: &str, port: u16) -> Result<Self, NetError> {
-        Self::start(addr, port, || profile::snapshot().to_prometheus())
+        Self::start_with(
+            addr,
+            port,
+            Box::new(|| profile::snapshot().to_prometheus()),
+            Some(Box::new(|| profile::snapshot().to_json())),
+        )
     }
 
     /// Serves `render()` (a text exposition, rendered at every request, possibly on several
@@ -126,6 +137,15 @@ impl MetricsServer {
         addr: &str,
         port: u16,
         render: impl Fn() -> String + Send + Sync + 'static,
+    ) -> Result<Self, NetError> {
+        Self::start_with(addr, port, Box::new(render), None)
+    }
+
+    fn start_with(
+        addr: &str,
+        port: u16,
+        render: Box<Render>,
+        profile_json: Option<Box<Render>>,
     ) -> Result<Self, NetError> {
         let ip = parse_addr(addr)?;
         let wanted = SocketAddr::new(ip, port);
@@ -139,7 +159,8 @@ impl MetricsServer {
             queue: Mutex::new(VecDeque::new()),
             ready: Condvar::new(),
             active: Mutex::new((0..WORKERS).map(|_| None).collect()),
-            render: Box::new(render),
+            render,
+            profile_json,
         });
         let server = Self {
             local,
@@ -309,12 +330,16 @@ fn work(shared: &Shared, worker: usize) {
             let _ = stream.shutdown(Shutdown::Both);
         }
         // A client that misbehaves only loses its own answer.
-        let _ = answer(stream, &*shared.render);
+        let _ = answer(stream, &*shared.render, shared.profile_json.as_deref());
         locked(&shared.active)[worker] = None;
     }
 }
 
-fn answer(mut stream: TcpStream, render: &Render) -> std::io::Result<()> {
+fn answer(
+    mut stream: TcpStream,
+    render: &Render,
+    profile_json: Option<&Render>,
+) -> std::io::Result<()> {
     let head = match read_request_head(&mut stream, &Deadline::after(READ_TIMEOUT)) {
         Ok((head, _)) => head,
         Err(e) => {
@@ -341,6 +366,16 @@ fn answer(mut stream: TcpStream, render: &Render) -> std::io::Result<()> {
         ("GET" | "HEAD", "/metrics") => {
             let body = render();
             respond(&mut stream, "200 OK", CONTENT_TYPE, &body, method == "GET")
+        }
+        ("GET" | "HEAD", "/profile.json") if profile_json.is_some() => {
+            let body = profile_json.map(|f| f()).unwrap_or_default();
+            respond(
+                &mut stream,
+                "200 OK",
+                "application/json",
+                &body,
+                method == "GET",
+            )
         }
         ("GET" | "HEAD", _) => respond(
             &mut stream,
@@ -445,6 +480,22 @@ mod tests {
         server.close();
         assert!(started.elapsed() < CLOSE_TIMEOUT + Duration::from_millis(500));
         drop(idle);
+    }
+
+    #[test]
+    fn profile_json_beside_metrics() {
+        let server = MetricsServer::serve_profile("127.0.0.1", 0).unwrap();
+        let reply = request(&server, "GET /profile.json HTTP/1.1\r\nHost: h\r\n\r\n");
+        assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+        assert!(reply.contains("Content-Type: application/json\r\n"));
+        let body = reply.split_once("\r\n\r\n").unwrap().1;
+        assert!(crate::profile::Snapshot::from_json(body).is_ok());
+        server.close();
+        // A server of another text has no /profile.json.
+        let other = MetricsServer::start("127.0.0.1", 0, || "x 1\n".to_owned()).unwrap();
+        let reply = request(&other, "GET /profile.json HTTP/1.1\r\n\r\n");
+        assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
+        other.close();
     }
 
     #[test]

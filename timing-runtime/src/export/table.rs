@@ -2,6 +2,7 @@
 
 use crate::format;
 use crate::profile::Snapshot;
+use crate::profile::snapshot::SnapshotDiff;
 
 /// Renders `rows` under `header` as aligned text: the first column left-aligned, the others
 /// right-aligned, two spaces between columns, a rule under the header.
@@ -125,5 +126,36 @@ impl Snapshot {
             table.push_str(RECURSION_NOTE);
         }
         table
+    }
+}
+
+impl SnapshotDiff {
+    /// A text table of the diff, largest change of the total first: calls, self and total time
+    /// per call (before → after), the median ratio with its interval, the share of the total
+    /// and the verdict; a line above names a clock change.
+    ///
+    /// ```
+    /// use timing_runtime::profile::{self, CallSite, Guard, Snapshot};
+    /// static SITE: CallSite = CallSite::new(Some("diff_doc"), module_path!(), file!(), line!(), || "");
+    /// drop(Guard::enter(&SITE));
+    /// let text = Snapshot::diff(&Snapshot::empty(), &profile::snapshot()).to_table();
+    /// assert!(text.starts_with("name"), "{text}");
+    /// assert!(text.lines().any(|l| l.starts_with("diff_doc") && l.ends_with("new")), "{text}");
+    /// # Ok::<(), timing_runtime::TimingError>(())
+    /// ```
+    pub fn to_table(&self) -> String {
+        if self.is_empty() {
+            return "Diff: nothing recorded in either profile".to_owned();
+        }
+        let rows: Vec<Vec<String>> = self.rows().iter().map(SnapshotDiff::cells).collect();
+        let mut out = String::new();
+        let (before, after) = self.clocks();
+        if before != after {
+            out.push_str(&format!(
+                "Note: the profiles were taken with different clocks ({before} → {after})\n"
+            ));
+        }
+        out.push_str(&render(&SnapshotDiff::HEADER, &rows));
+        out
     }
 }

@@ -119,14 +119,10 @@ impl Frame {
     /// of the host's switch is inline, so a guest with recording off makes no call.
     #[inline(always)]
     fn begin_hosted(site: &'static CallSite) -> Open {
-        if !guest::host_records() {
-            return Open::Off;
-        }
-        let frame = guest::begin(site);
-        if frame.is_open() {
-            Open::Hosted(frame)
-        } else {
-            Open::Off
+        match guest::recording_host() {
+            // A frame the host did not open (its thread shutting down) is closed as a no-op.
+            Some(api) => Open::Hosted(guest::begin(api, site)),
+            None => Open::Off,
         }
     }
 

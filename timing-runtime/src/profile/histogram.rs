@@ -195,6 +195,35 @@ impl Histogram {
         self.counts = out;
     }
 
+    /// The counts added since `earlier`, bucket for bucket: the exact histogram of the calls
+    /// recorded between two readings of a cumulative histogram (a bucket that went down, as
+    /// after a reset, counts from zero).
+    ///
+    /// ```
+    /// use timing_runtime::profile::histogram::Histogram;
+    /// let mut before = Histogram::default();
+    /// before.record(1000);
+    /// let mut after = before.clone();
+    /// after.record(1000);
+    /// after.record(50);
+    /// let interval = after.since(&before);
+    /// assert_eq!(interval.count(), 2);
+    /// assert_eq!(interval.count_at_most(64), 1);
+    /// ```
+    pub fn since(&self, earlier: &Histogram) -> Histogram {
+        let mut before = earlier.counts.iter().peekable();
+        let mut out = Vec::with_capacity(self.counts.len());
+        for &(i, c) in &self.counts {
+            while before.next_if(|&&(j, _)| j < i).is_some() {}
+            let old = before.next_if(|&&(j, _)| j == i).map_or(0, |&(_, c)| c);
+            let delta = if c >= old { c - old } else { c };
+            if delta > 0 {
+                out.push((i, delta));
+            }
+        }
+        Histogram { counts: out }
+    }
+
     /// `(first, last, count)` of every non-empty bucket, in ascending order: the bucket holds
     /// the `count` values `v` with `first ≤ v ≤ last` nanoseconds.
     pub fn buckets(&self) -> impl Iterator<Item = (u64, u64, u64)> + '_ {

@@ -28,6 +28,7 @@ table{border-collapse:collapse;margin:.6em 0}td,th{padding:.25em .8em;text-align
 border-bottom:1px solid #eee}th:first-child,td:first-child{text-align:left}\
 .verdict{display:inline-block;padding:.2em .7em;border-radius:1em;color:#fff;font-weight:600}\
 .faster{background:#1e8e3e}.slower{background:#c5221f}.nochange{background:#777}\
+.new{background:#8430ce}.gone{background:#5f6368}\
 .warn{color:#a15c00}svg{max-width:100%;height:auto}";
 
 /// The page around `body`.

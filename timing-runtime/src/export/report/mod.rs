@@ -16,6 +16,7 @@ pub(crate) use html::escape;
 
 use crate::format;
 use crate::profile::Snapshot;
+use crate::profile::snapshot::{Change, SnapshotDiff};
 use crate::stats::{Comparison, Stats, Verdict};
 
 /// The title of a report when none is given.
@@ -39,6 +40,15 @@ pub enum Entry<'a> {
     /// busy and idle time of calls that run in steps (async functions, coroutines,
     /// generators).
     Profile(&'a Snapshot),
+    /// What changed per function between two profiles ([`Snapshot::diff`]).
+    ///
+    /// [`Snapshot::diff`]: crate::profile::Snapshot::diff
+    Diff {
+        /// The section's heading.
+        title: &'a str,
+        /// The diff.
+        diff: &'a SnapshotDiff,
+    },
 }
 
 /// Writes the report of `entries` as one HTML page titled `title` (or [`DEFAULT_TITLE`]).
@@ -76,6 +86,7 @@ pub fn write_report<W: Write>(
                 comparison,
             } => comparison_section(baseline, candidate, comparison),
             Entry::Profile(snapshot) => html::profile_section(snapshot),
+            Entry::Diff { title, diff } => diff_section(title, diff),
         });
     }
     writer.write_all(html::page(title, &body).as_bytes())?;
@@ -130,4 +141,54 @@ fn comparison_section(baseline: &Stats, candidate: &Stats, c: &Comparison) -> St
         plot = plot::distributions(&columns, &fmt),
         table = html::summary_table(&columns, &fmt),
     )
+}
+
+/// The section of a profile diff: one table row per function, the verdict coloured.
+fn diff_section(title: &str, diff: &SnapshotDiff) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("<section>\n<h2>{}</h2>\n", escape(title));
+    let (before, after) = diff.clocks();
+    if before != after {
+        let _ = writeln!(
+            out,
+            "<p class=\"warn\">⚠ the profiles were taken with different clocks ({} → {})</p>",
+            escape(before),
+            escape(after)
+        );
+    }
+    if diff.is_empty() {
+        out.push_str("<p>Nothing recorded in either profile.</p>\n</section>\n");
+        return out;
+    }
+    out.push_str("<table class=\"diff\">\n<tr>");
+    for h in SnapshotDiff::HEADER {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr>\n");
+    for row in diff.rows() {
+        let class = match row.change {
+            Change::Faster => "faster",
+            Change::Slower => "slower",
+            Change::NoChange => "nochange",
+            Change::New => "new",
+            Change::Gone => "gone",
+        };
+        out.push_str("<tr>");
+        let cells = SnapshotDiff::cells(row);
+        let last = cells.len() - 1;
+        for (i, cell) in cells.iter().enumerate() {
+            if i == last {
+                let _ = write!(
+                    out,
+                    "<td><span class=\"verdict {class}\">{}</span></td>",
+                    escape(cell)
+                );
+            } else {
+                let _ = write!(out, "<td>{}</td>", escape(cell));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n</section>\n");
+    out
 }

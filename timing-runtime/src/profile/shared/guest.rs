@@ -130,20 +130,17 @@ pub(crate) fn has_entry(api: &ProfileApi, offset: usize) -> bool {
     api.size >= offset + std::mem::size_of::<usize>()
 }
 
-/// Whether the host records (two relaxed loads: its table, its state word).
+/// The host's table when the host records (two relaxed loads: its table, its state word).
 #[inline(always)]
-pub(crate) fn host_records() -> bool {
+pub(crate) fn recording_host() -> Option<&'static ProfileApi> {
     // SAFETY: a non-null table was checked by `attach`; its state word is a static of the host.
-    host().is_some_and(|api| state::recording(unsafe { (*api.state).load(Ordering::Relaxed) }))
+    host().filter(|api| state::recording(unsafe { (*api.state).load(Ordering::Relaxed) }))
 }
 
 /// The hosted branch of the hot path: opens a frame of `site` in the host. Out of line, so the
 /// host's own path (and a plain binary's) is unchanged.
 #[inline(never)]
-pub(crate) fn begin(site: &'static CallSite) -> RawFrame {
-    let Some(api) = host() else {
-        return RawFrame::OFF;
-    };
+pub(crate) fn begin(api: &'static ProfileApi, site: &'static CallSite) -> RawFrame {
     let mut frame = RawFrame::OFF;
     (api.begin)(host_id(api, site), &mut frame);
     frame

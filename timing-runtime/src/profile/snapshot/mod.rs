@@ -5,16 +5,22 @@
 //! * `collect`: [`snapshot()`], reading this process's recorders;
 //! * [`json`]: the JSON document of a snapshot, written and read back exactly;
 //! * `merge`: [`Snapshot::merge`], adding snapshots of many processes;
+//! * [`diff`]: [`Snapshot::diff`], what changed per function between two snapshots;
+//! * [`interval`]: [`Snapshot::since`], the exact difference of two readings ([`Interval`]);
 //! * `process_file`: a process's store file (multi-process mode) read back;
 //! * the text table is printed by [`crate::export::table`].
 
 mod collect;
+pub mod diff;
+pub mod interval;
 pub mod json;
 mod merge;
 pub(crate) mod process_file;
 pub mod record;
 
 pub use collect::snapshot;
+pub use diff::{Change, DiffRow, SnapshotDiff};
+pub use interval::{Interval, IntervalRecord};
 pub use json::{ProfileDocument, RecordDocument, ThreadDocument};
 pub use record::{Record, ThreadProfile};
 
@@ -60,6 +66,20 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// A snapshot with nothing recorded (this process's clock).
+    ///
+    /// ```
+    /// assert!(timing_runtime::profile::Snapshot::empty().is_empty());
+    /// ```
+    pub fn empty() -> Snapshot {
+        Snapshot {
+            records: Vec::new(),
+            threads: Vec::new(),
+            processes: Vec::new(),
+            clock: Cow::Borrowed(crate::clock::tsc::source()),
+        }
+    }
+
     /// Records merged over all threads, by self time, largest first.
     pub fn records(&self) -> &[Record] {
         &self.records
