@@ -276,5 +276,5 @@ def test_report_and_write_html_take_a_diff(tmp_path):
     assert "verdict slower" in text
     d.write_html(tmp_path / "d.html", title="only <the> diff")
     assert "only &lt;the&gt; diff" in (tmp_path / "d.html").read_text()
-    with pytest.raises(TypeError, match="Stats, a Comparison or a SnapshotDiff"):
+    with pytest.raises(TypeError, match="Stats, a Comparison, a Snapshot or a SnapshotDiff"):
         pt.report([1], page)  # type: ignore[list-item]

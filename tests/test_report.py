@@ -57,7 +57,7 @@ def test_report_bad_arguments(tmp_path):
     s = stats("a", 1e-6)
     with pytest.raises(TypeError, match="results"):
         pt.report("not results", tmp_path / "r.html")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="a Stats, a Comparison or a SnapshotDiff"):
+    with pytest.raises(TypeError, match="a Stats, a Comparison, a Snapshot or a SnapshotDiff"):
         pt.report([s, 3], tmp_path / "r.html")  # type: ignore[list-item]
     with pytest.raises(ValueError, match="empty"):
         pt.report([], tmp_path / "r.html")
