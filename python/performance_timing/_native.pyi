@@ -62,9 +62,6 @@ __all__ = [
 ]
 
 _DEFAULTS: dict[str, float | int | bool | str | None]
-# The capsule of this module's profile runtime (timing_runtime::profile::shared): other PyO3
-# extensions attach to it through py_export::add_profile_api.
-_PROFILE_API: object
 """The default of every optional argument, keyed ``"function.argument"`` (runtime constants)."""
 _PROFILE_API: object
 """A capsule (``performance_timing._native._PROFILE_API``): the profile's table of C entry points
