@@ -170,7 +170,6 @@ def test_a_guests_async_fn_is_traced_as_the_hosts_are(clean_profile, tmp_path):
         second.run_async_squares(100)
     stacks = {line.rsplit(" ", 1)[0] for line in t.folded().splitlines()}
     assert stacks == {"async_squares", "async_squares;sum_of_squares"}
-    assert t.async_slices == 1 if hasattr(t, "async_slices") else True
     t.write_chrome_trace(tmp_path / "t.json")
     events = json.loads((tmp_path / "t.json").read_text())
     events = events["traceEvents"] if isinstance(events, dict) else events
